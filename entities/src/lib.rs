@@ -1,0 +1,16 @@
+//! SeaORM entities of the configuration store, one module per table. They never leave the
+//! backend: handlers convert them to `model` types at the boundary.
+//!
+//! # Layout
+//! users, roles, user_roles, sessions, api_tokens, dataflows, dataflow_versions, audit_events,
+//! nodes: one module each, named after its table.
+
+pub mod api_tokens;
+pub mod audit_events;
+pub mod dataflow_versions;
+pub mod dataflows;
+pub mod nodes;
+pub mod roles;
+pub mod sessions;
+pub mod user_roles;
+pub mod users;

@@ -1,0 +1,19 @@
+//! Schema migrations of the configuration store, one per file, valid on SQLite and PostgreSQL.
+//! They name tables and columns as strings and never import `entities`, so an old migration
+//! keeps its meaning when an entity changes.
+//!
+//! # Layout
+//! - `m20261125_000001_initial`: users, roles, sessions, tokens, dataflows and versions, audit, nodes.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_initial::Migration)]
+    }
+}

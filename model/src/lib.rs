@@ -1,0 +1,19 @@
+//! Tributary's wire contract: every type a node sends or receives over HTTP, and the dataflow
+//! document with its structural validator. Plain serde, no I/O, builds for wasm32 so the browser
+//! console and the nodes share one definition.
+//!
+//! # Layout
+//! - [`error`]: the error body every failing request returns, and its codes.
+//! - [`auth`]: login, the signed-in user, API tokens.
+//! - [`dataflow`]: the dataflow document (stages, edges, parameters) and its structural validation.
+//! - [`api`]: request and response shapes of the dataflow endpoints, list pages, health.
+
+pub mod api;
+pub mod auth;
+pub mod dataflow;
+pub mod error;
+
+pub use api::*;
+pub use auth::*;
+pub use dataflow::*;
+pub use error::*;
