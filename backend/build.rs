@@ -1,1 +1,128 @@
-fn main(){}
+//! Builds the browser console (the `frontend` crate) for wasm32, runs wasm-bindgen on it, and
+//! generates `console_assets.rs`, which embeds every file so the `tributary` binary serves the
+//! console on its own.
+//!
+//! The nested cargo gets its own target dir (sharing the outer one deadlocks on its lock) and
+//! none of the host-only variables (flags, wrappers such as clippy's). `SKIP_FRONTEND_BUILD=1`
+//! embeds a one-page placeholder instead, for IDE checks.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+type BuildResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+const HOST_ONLY_VARS: &[&str] = &[
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_BUILD_RUSTFLAGS",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_BUILD_RUSTC_WRAPPER",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET",
+    "CLIPPY_ARGS",
+    "CLIPPY_CONF_DIR",
+];
+
+fn main() -> BuildResult {
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?);
+    let workspace = manifest_dir.parent().ok_or("backend has no parent directory")?.to_path_buf();
+    let out_dir = PathBuf::from(env::var("OUT_DIR")?);
+    let console_dir = out_dir.join("console");
+    if console_dir.exists() {
+        fs::remove_dir_all(&console_dir)?;
+    }
+    fs::create_dir_all(&console_dir)?;
+
+    println!("cargo:rerun-if-env-changed=SKIP_FRONTEND_BUILD");
+    for watched in ["frontend/src", "frontend/assets", "frontend/index.html", "frontend/Cargo.toml", "model/src", "model/Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
+    }
+
+    if env::var_os("SKIP_FRONTEND_BUILD").is_some_and(|v| v != "0") {
+        fs::write(
+            console_dir.join("index.html"),
+            "<!doctype html><title>Tributary</title><p>This binary was built with SKIP_FRONTEND_BUILD=1; the console is not included.</p>",
+        )?;
+    } else {
+        build_console(&workspace, &out_dir, &console_dir)?;
+    }
+    write_asset_table(&console_dir, &out_dir.join("console_assets.rs"))
+}
+
+fn build_console(workspace: &Path, out_dir: &Path, console_dir: &Path) -> BuildResult {
+    // OUT_DIR is <target>/[<triple>/]<profile>/build/backend-<hash>/out.
+    let outer_target = out_dir.ancestors().nth(4).ok_or("unexpected OUT_DIR layout")?;
+    let nested_target = outer_target.join("console-build");
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(workspace)
+        .args(["build", "-p", "frontend", "--lib", "--target", "wasm32-unknown-unknown"])
+        .args(["--profile", "wasm-release", "--target-dir"])
+        .arg(&nested_target)
+        .stdout(Stdio::from(std::io::stderr()))
+        .stderr(Stdio::inherit());
+    for var in HOST_ONLY_VARS {
+        command.env_remove(var);
+    }
+    let status = command.status()?;
+    if !status.success() {
+        return Err(format!(
+            "building the console for wasm32 failed ({status}); is the target installed? \
+             run `rustup target add wasm32-unknown-unknown`"
+        )
+        .into());
+    }
+
+    let wasm = nested_target.join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| e.to_string())?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .out_name("frontend")
+        .generate(console_dir)
+        .map_err(|e| format!("wasm-bindgen failed: {e}"))?;
+
+    fs::copy(workspace.join("frontend/index.html"), console_dir.join("index.html"))?;
+    for entry in fs::read_dir(workspace.join("frontend/assets"))? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            fs::copy(entry.path(), console_dir.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `pub static CONSOLE_ASSETS: &[(&str, &[u8])]`: URL path under `/assets/` → bytes
+/// (`index.html` is served at `/` and for every console route).
+fn write_asset_table(console_dir: &Path, target: &Path) -> BuildResult {
+    let mut files = Vec::new();
+    collect_files(console_dir, &mut files)?;
+    files.sort();
+    let mut code = String::from("pub static CONSOLE_ASSETS: &[(&str, &[u8])] = &[\n");
+    for file in files {
+        let relative = file.strip_prefix(console_dir)?.to_string_lossy().replace('\\', "/");
+        code.push_str(&format!("    ({relative:?}, include_bytes!({:?})),\n", file.display().to_string()));
+    }
+    code.push_str("];\n");
+    fs::write(target, code)?;
+    Ok(())
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> BuildResult {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! The Tributary node: REST API, browser console, authentication and the configuration store.
+//!
+//! # Layout
+//! - [`cli`]: subcommands (`serve`, `migrate`, `healthcheck`) and their dispatch.
+//! - [`config`]: layered configuration (defaults → TOML file → `TRIBUTARY_*` → flags), validated.
+//! - [`store`]: database connection and migrations (SQLite or PostgreSQL).
+//! - [`auth`]: passwords, secrets, permissions and the authenticated principal.
+//! - [`service`]: the rules and transactions behind each endpoint, one module per resource.
+//! - [`http`]: the router, middleware, extractors and one module of handlers per resource.
+//! - [`cluster`]: this node's row in `nodes` and its heartbeat.
+//! - [`error`]: the one error type and its code → status table.
+//! - [`state`]: [`state::AppState`], the cheap handles every handler gets.
+//! - [`shutdown`]: signals, draining and the supervisor of background tasks.
+//! - [`telemetry`]: tracing set-up.
+
+pub mod auth;
+pub mod cli;
+pub mod cluster;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod service;
+pub mod shutdown;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+
+pub use http::build_router;
+pub use state::AppState;
+
+use tokio::net::TcpListener;
+
+/// Start a node on an already bound listener and serve until `shutdown` is cancelled. Tests pass
+/// a listener on `127.0.0.1:0`; `serve` binds the configured address.
+pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    let address = listener.local_addr()?;
+    let shutdown = state.shutdown.clone();
+    let tasks = cluster::start_background_tasks(&state, address);
+    let router = build_router(state.clone());
+    tracing::info!(%address, node = %state.node_name, "serving");
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await?;
+    tasks.stop().await;
+    cluster::mark_stopped(&state).await;
+    Ok(())
+}

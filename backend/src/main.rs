@@ -1,1 +1,17 @@
-fn main(){}
+//! The `tributary` binary: parse the command line, load the configuration, start tracing,
+//! hand over to the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = backend::cli::Cli::parse();
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(backend::cli::dispatch(cli)),
+        Err(err) => {
+            eprintln!("tributary: cannot start the async runtime: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

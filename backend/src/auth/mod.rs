@@ -1,0 +1,13 @@
+//! Who is calling and what they may do: password hashing, random secrets, permissions and roles,
+//! and the [`Principal`] every handler extracts.
+
+pub mod password;
+pub mod permission;
+pub mod principal;
+pub mod secret;
+
+pub use permission::Permission;
+pub use principal::Principal;
+
+/// Name of the browser session cookie.
+pub const SESSION_COOKIE: &str = "tributary_session";

@@ -1,0 +1,44 @@
+//! `/auth`: sign in (sets the session cookie), sign out, who am I.
+
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use model::{LoginRequest, Me};
+
+use super::extract::{AppJson, RequestMeta};
+use crate::auth::{Principal, SESSION_COOKIE};
+use crate::error::{AppError, AppResult};
+use crate::service::sessions;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
+}
+
+fn cookie(value: &str, max_age_secs: u64, secure: bool) -> AppResult<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"))
+        .map_err(AppError::internal)
+}
+
+async fn login(State(state): State<AppState>, meta: RequestMeta, AppJson(request): AppJson<LoginRequest>) -> AppResult<Response> {
+    let ttl = state.config.session_ttl;
+    let session = sessions::login(&state.db, ttl, &meta.audit(&state, ""), request).await?;
+    let set_cookie = cookie(&session.cookie_value, ttl.as_secs(), meta.https)?;
+    Ok(([(SET_COOKIE, set_cookie)], AppJson(session.me)).into_response())
+}
+
+async fn logout(State(state): State<AppState>, meta: RequestMeta, principal: Principal) -> AppResult<Response> {
+    sessions::logout(&state.db, &meta.audit(&state, &principal.username), &principal).await?;
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie("", 0, meta.https)?)]).into_response())
+}
+
+async fn me(principal: Principal) -> AppJson<Me> {
+    AppJson(principal.me())
+}

@@ -1,0 +1,170 @@
+//! `/dataflows`: list, create, read, replace (with `If-Match`), delete, versions, expose,
+//! validate, export and import.
+
+use axum::extract::State;
+use axum::http::header::{CONTENT_DISPOSITION, ETAG, IF_MATCH, LOCATION};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use model::{DataflowDocument, DataflowSummary, DataflowVersion, ErrorCode, Page, ValidationReport, VersionInfo};
+use serde::Deserialize;
+
+use super::extract::{AppJson, AppPath, AppQuery, RequestMeta};
+use crate::auth::{Permission, Principal};
+use crate::error::{AppError, AppResult};
+use crate::service::dataflows;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dataflows", get(list).post(create))
+        .route("/dataflows/validate", post(validate))
+        .route("/dataflows/import", post(import))
+        .route("/dataflows/{name}", get(read).put(replace).delete(remove))
+        .route("/dataflows/{name}/export", get(export))
+        .route("/dataflows/{name}/versions", get(versions))
+        .route("/dataflows/{name}/versions/{version}", get(version))
+        .route("/dataflows/{name}/versions/{version}/expose", post(expose))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    search: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SaveQuery {
+    #[serde(default)]
+    comment: String,
+}
+
+/// The dataflow as JSON with its `ETag` header.
+fn with_etag(status: StatusCode, dataflow: model::Dataflow) -> AppResult<Response> {
+    let etag = HeaderValue::from_str(&dataflow.etag).map_err(AppError::internal)?;
+    let location = HeaderValue::from_str(&format!("/api/v1/dataflows/{}", dataflow.summary.name)).map_err(AppError::internal)?;
+    Ok((status, [(ETAG, etag), (LOCATION, location)], AppJson(dataflow)).into_response())
+}
+
+async fn list(State(state): State<AppState>, principal: Principal, AppQuery(q): AppQuery<ListQuery>) -> AppResult<AppJson<Page<DataflowSummary>>> {
+    principal.require(Permission::DataflowsView)?;
+    let limit = q.limit.unwrap_or(50).clamp(1, dataflows::MAX_PAGE);
+    Ok(AppJson(dataflows::list(state.read_db(), q.search.as_deref(), q.cursor.as_deref(), limit).await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppQuery(q): AppQuery<SaveQuery>,
+    AppJson(document): AppJson<DataflowDocument>,
+) -> AppResult<Response> {
+    principal.require(Permission::DataflowsEdit)?;
+    let created = dataflows::create(&state.db, &meta.audit(&state, &principal.username), document, &q.comment).await?;
+    with_etag(StatusCode::CREATED, created)
+}
+
+async fn read(State(state): State<AppState>, principal: Principal, AppPath(name): AppPath<String>) -> AppResult<Response> {
+    principal.require(Permission::DataflowsView)?;
+    with_etag(StatusCode::OK, dataflows::get(&state.db, &name).await?)
+}
+
+fn if_match(headers: &HeaderMap) -> Option<&str> {
+    headers.get(IF_MATCH).and_then(|v| v.to_str().ok())
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    headers: HeaderMap,
+    AppPath(name): AppPath<String>,
+    AppQuery(q): AppQuery<SaveQuery>,
+    AppJson(document): AppJson<DataflowDocument>,
+) -> AppResult<Response> {
+    principal.require(Permission::DataflowsEdit)?;
+    let Some(tag) = if_match(&headers) else {
+        return Err(AppError::new(
+            ErrorCode::PreconditionRequired,
+            "send If-Match with the ETag of the version you edited, so nobody's changes are overwritten",
+        ));
+    };
+    let ctx = meta.audit(&state, &principal.username);
+    with_etag(StatusCode::OK, dataflows::replace(&state.db, &ctx, &name, tag, document, &q.comment).await?)
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    headers: HeaderMap,
+    AppPath(name): AppPath<String>,
+) -> AppResult<StatusCode> {
+    principal.require(Permission::DataflowsEdit)?;
+    dataflows::delete(&state.db, &meta.audit(&state, &principal.username), &name, if_match(&headers)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn versions(State(state): State<AppState>, principal: Principal, AppPath(name): AppPath<String>) -> AppResult<AppJson<Page<VersionInfo>>> {
+    principal.require(Permission::DataflowsView)?;
+    Ok(AppJson(Page { items: dataflows::versions(&state.db, &name).await?, next_cursor: None }))
+}
+
+async fn version(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath((name, number)): AppPath<(String, i32)>,
+) -> AppResult<AppJson<DataflowVersion>> {
+    principal.require(Permission::DataflowsView)?;
+    Ok(AppJson(dataflows::version(&state.db, &name, number).await?))
+}
+
+async fn expose(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppPath((name, number)): AppPath<(String, i32)>,
+) -> AppResult<AppJson<DataflowSummary>> {
+    principal.require(Permission::DataflowsExpose)?;
+    Ok(AppJson(dataflows::expose(&state.db, &meta.audit(&state, &principal.username), &name, number).await?))
+}
+
+async fn validate(principal: Principal, AppJson(document): AppJson<DataflowDocument>) -> AppResult<AppJson<ValidationReport>> {
+    principal.require(Permission::DataflowsView)?;
+    let problems = model::check_complete(&document);
+    Ok(AppJson(ValidationReport { valid: problems.is_empty(), problems }))
+}
+
+async fn export(State(state): State<AppState>, principal: Principal, AppPath(name): AppPath<String>) -> AppResult<Response> {
+    principal.require(Permission::DataflowsView)?;
+    let dataflow = dataflows::get(&state.db, &name).await?;
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}.json\"")).map_err(AppError::internal)?;
+    Ok(([(CONTENT_DISPOSITION, disposition)], AppJson(dataflow.document)).into_response())
+}
+
+/// Create the dataflow, or save the document as its next version if it exists.
+async fn import(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppQuery(q): AppQuery<SaveQuery>,
+    AppJson(document): AppJson<DataflowDocument>,
+) -> AppResult<Response> {
+    principal.require(Permission::DataflowsEdit)?;
+    let ctx = meta.audit(&state, &principal.username);
+    let comment = if q.comment.is_empty() { "imported".to_owned() } else { q.comment };
+    match dataflows::get(&state.db, &document.name).await {
+        Ok(current) => {
+            let name = document.name.clone();
+            with_etag(StatusCode::OK, dataflows::replace(&state.db, &ctx, &name, &current.etag, document, &comment).await?)
+        }
+        Err(err) if err.code == ErrorCode::DataflowNotFound => {
+            with_etag(StatusCode::CREATED, dataflows::create(&state.db, &ctx, document, &comment).await?)
+        }
+        Err(err) => Err(err),
+    }
+}

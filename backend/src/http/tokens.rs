@@ -1,0 +1,39 @@
+//! `/tokens`: the caller's API tokens. Any signed-in user manages their own; a token acts with
+//! its owner's permissions.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use axum::Router;
+use model::{ApiToken, CreateTokenRequest, CreatedToken, Page};
+
+use super::extract::{AppJson, AppPath, RequestMeta};
+use crate::auth::Principal;
+use crate::error::AppResult;
+use crate::service::api_tokens;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/tokens", get(list).post(create)).route("/tokens/{id}", delete(revoke))
+}
+
+async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<ApiToken>>> {
+    let items = api_tokens::list(&state.db, &principal.user_id).await?;
+    Ok(AppJson(Page { items, next_cursor: None }))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppJson(request): AppJson<CreateTokenRequest>,
+) -> AppResult<(StatusCode, AppJson<CreatedToken>)> {
+    let ctx = meta.audit(&state, &principal.username);
+    let created = api_tokens::create(&state.db, &ctx, &principal.user_id, request).await?;
+    Ok((StatusCode::CREATED, AppJson(created)))
+}
+
+async fn revoke(State(state): State<AppState>, meta: RequestMeta, principal: Principal, AppPath(id): AppPath<String>) -> AppResult<StatusCode> {
+    api_tokens::revoke(&state.db, &meta.audit(&state, &principal.username), &principal.user_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,261 @@
+//! Dataflows and their versions. Every save writes a new immutable version; `PUT` must name the
+//! version it replaces (`If-Match`), so two editors cannot overwrite each other silently.
+
+use chrono::Utc;
+use entities::{dataflow_versions, dataflows};
+use model::{Dataflow, DataflowDocument, DataflowKind, DataflowSummary, DataflowVersion, ErrorCode, Page, VersionInfo};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseConnection, TransactionTrait,
+};
+
+use super::audit::{self, AuditContext, AuditEntry};
+use super::timestamp;
+use crate::error::{AppError, AppResult};
+
+pub const MAX_PAGE: u64 = 200;
+
+fn not_found(name: &str) -> AppError {
+    AppError::new(ErrorCode::DataflowNotFound, format!("there is no dataflow named {name:?}"))
+}
+
+/// The strong ETag of a dataflow's newest version.
+pub fn etag(row: &dataflows::Model) -> String {
+    format!("\"{}.{}\"", row.id.get(..8).unwrap_or(&row.id), row.current_version)
+}
+
+fn summary(row: &dataflows::Model) -> DataflowSummary {
+    DataflowSummary {
+        name: row.name.clone(),
+        kind: DataflowKind::parse(&row.kind).unwrap_or(DataflowKind::Job),
+        description: row.description.clone(),
+        version: row.current_version,
+        exposed_version: row.exposed_version,
+        created_by: row.created_by.clone(),
+        updated_by: row.updated_by.clone(),
+        created_at: timestamp(row.created_at),
+        updated_at: timestamp(row.updated_at),
+    }
+}
+
+fn parse_document(version: &dataflow_versions::Model) -> AppResult<DataflowDocument> {
+    serde_json::from_str(&version.document).map_err(AppError::internal)
+}
+
+/// Reject a structurally broken document with every problem listed.
+fn check_structure(document: &DataflowDocument) -> AppResult<()> {
+    let problems = model::validate_document(document);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::new(ErrorCode::InvalidDataflow, format!("the dataflow has {} problem(s)", problems.len())).with_details(problems))
+}
+
+async fn find_row(db: &impl ConnectionTrait, name: &str) -> AppResult<dataflows::Model> {
+    dataflows::Entity::find().filter(dataflows::Column::Name.eq(name)).one(db).await?.ok_or_else(|| not_found(name))
+}
+
+async fn find_version(db: &impl ConnectionTrait, row: &dataflows::Model, version: i32) -> AppResult<dataflow_versions::Model> {
+    dataflow_versions::Entity::find_by_id((row.id.clone(), version)).one(db).await?.ok_or_else(|| {
+        AppError::new(ErrorCode::VersionNotFound, format!("dataflow {:?} has no version {version}", row.name))
+    })
+}
+
+async fn insert_version(
+    db: &impl ConnectionTrait,
+    dataflow_id: &str,
+    version: i32,
+    document: &DataflowDocument,
+    comment: &str,
+    actor: &str,
+) -> AppResult<()> {
+    dataflow_versions::ActiveModel {
+        dataflow_id: Set(dataflow_id.to_owned()),
+        version: Set(version),
+        document: Set(serde_json::to_string(document).map_err(AppError::internal)?),
+        comment: Set(comment.to_owned()),
+        created_by: Set(actor.to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Sorted by name; `search` matches anywhere in the name, case-insensitively.
+pub async fn list(db: &impl ConnectionTrait, search: Option<&str>, cursor: Option<&str>, limit: u64) -> AppResult<Page<DataflowSummary>> {
+    let mut query = dataflows::Entity::find().order_by_asc(dataflows::Column::Name).limit(limit + 1);
+    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let lowered = Expr::expr(Func::lower(Expr::col(dataflows::Column::Name)));
+        query = query.filter(lowered.like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+    }
+    if let Some(cursor) = cursor {
+        query = query.filter(dataflows::Column::Name.gt(cursor));
+    }
+    let mut rows = query.all(db).await?;
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.name.clone())
+    } else {
+        None
+    };
+    Ok(Page { items: rows.iter().map(summary).collect(), next_cursor })
+}
+
+pub async fn get(db: &impl ConnectionTrait, name: &str) -> AppResult<Dataflow> {
+    let row = find_row(db, name).await?;
+    let version = find_version(db, &row, row.current_version).await?;
+    Ok(Dataflow { etag: etag(&row), summary: summary(&row), document: parse_document(&version)? })
+}
+
+pub async fn create(db: &DatabaseConnection, ctx: &AuditContext, document: DataflowDocument, comment: &str) -> AppResult<Dataflow> {
+    check_structure(&document)?;
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let row = dataflows::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        name: Set(document.name.clone()),
+        kind: Set(document.kind.as_str().to_owned()),
+        description: Set(document.description.clone()),
+        current_version: Set(1),
+        exposed_version: Set(None),
+        created_by: Set(ctx.actor.clone()),
+        updated_by: Set(ctx.actor.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        err if err.code == ErrorCode::AlreadyExists => {
+            AppError::new(ErrorCode::AlreadyExists, format!("a dataflow named {:?} already exists", document.name))
+        }
+        err => err,
+    })?;
+    insert_version(&txn, &row.id, 1, &document, comment, &ctx.actor).await?;
+    let created = Dataflow { etag: etag(&row), summary: summary(&row), document };
+    audit::record(&txn, ctx, AuditEntry::ok("dataflows:create", format!("dataflow:{}", row.name)).after(&created.document)).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Save `document` as the next version if `if_match` is the current ETag.
+pub async fn replace(
+    db: &DatabaseConnection,
+    ctx: &AuditContext,
+    name: &str,
+    if_match: &str,
+    document: DataflowDocument,
+    comment: &str,
+) -> AppResult<Dataflow> {
+    if document.name != name {
+        return Err(AppError::invalid(format!(
+            "the document is named {:?} but was sent to {name:?}; renaming is not supported",
+            document.name
+        ))
+        .with_details(vec![model::ErrorDetail::field("name", "must match the dataflow in the URL")]));
+    }
+    check_structure(&document)?;
+    let txn = db.begin().await?;
+    let row = find_row(&txn, name).await?;
+    if etag(&row) != if_match.trim() {
+        return Err(stale(&row));
+    }
+    let previous = parse_document(&find_version(&txn, &row, row.current_version).await?)?;
+    let next = row.current_version + 1;
+    let now = Utc::now();
+    // The version condition makes a concurrent save that read the same version fail here.
+    let updated = dataflows::Entity::update_many()
+        .col_expr(dataflows::Column::CurrentVersion, Expr::value(next))
+        .col_expr(dataflows::Column::Kind, Expr::value(document.kind.as_str()))
+        .col_expr(dataflows::Column::Description, Expr::value(document.description.clone()))
+        .col_expr(dataflows::Column::UpdatedBy, Expr::value(ctx.actor.clone()))
+        .col_expr(dataflows::Column::UpdatedAt, Expr::value(now))
+        .filter(dataflows::Column::Id.eq(&row.id))
+        .filter(dataflows::Column::CurrentVersion.eq(row.current_version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(stale(&row));
+    }
+    insert_version(&txn, &row.id, next, &document, comment, &ctx.actor).await?;
+    let entry = AuditEntry::ok("dataflows:edit", format!("dataflow:{name}")).before(&previous).after(&document);
+    audit::record(&txn, ctx, entry).await?;
+    let row = find_row(&txn, name).await?;
+    txn.commit().await?;
+    Ok(Dataflow { etag: etag(&row), summary: summary(&row), document })
+}
+
+fn stale(row: &dataflows::Model) -> AppError {
+    AppError::new(
+        ErrorCode::PreconditionFailed,
+        format!("dataflow {:?} was saved by someone else since you loaded it (now version {}); reload it", row.name, row.current_version),
+    )
+}
+
+/// Delete the dataflow and all its versions; with `if_match`, only if it is still that version.
+pub async fn delete(db: &DatabaseConnection, ctx: &AuditContext, name: &str, if_match: Option<&str>) -> AppResult<()> {
+    let txn = db.begin().await?;
+    let row = find_row(&txn, name).await?;
+    if if_match.is_some_and(|tag| tag.trim() != "*" && tag.trim() != etag(&row)) {
+        return Err(stale(&row));
+    }
+    let last = parse_document(&find_version(&txn, &row, row.current_version).await?)?;
+    dataflow_versions::Entity::delete_many().filter(dataflow_versions::Column::DataflowId.eq(&row.id)).exec(&txn).await?;
+    dataflows::Entity::delete_by_id(row.id.clone()).exec(&txn).await?;
+    audit::record(&txn, ctx, AuditEntry::ok("dataflows:delete", format!("dataflow:{name}")).before(&last)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn versions(db: &impl ConnectionTrait, name: &str) -> AppResult<Vec<VersionInfo>> {
+    let row = find_row(db, name).await?;
+    let versions = dataflow_versions::Entity::find()
+        .filter(dataflow_versions::Column::DataflowId.eq(&row.id))
+        .order_by_desc(dataflow_versions::Column::Version)
+        .all(db)
+        .await?;
+    Ok(versions.iter().map(|v| version_info(&row, v)).collect())
+}
+
+fn version_info(row: &dataflows::Model, version: &dataflow_versions::Model) -> VersionInfo {
+    VersionInfo {
+        version: version.version,
+        created_at: timestamp(version.created_at),
+        created_by: version.created_by.clone(),
+        comment: version.comment.clone(),
+        exposed: row.exposed_version == Some(version.version),
+    }
+}
+
+pub async fn version(db: &impl ConnectionTrait, name: &str, number: i32) -> AppResult<DataflowVersion> {
+    let row = find_row(db, name).await?;
+    let version = find_version(db, &row, number).await?;
+    Ok(DataflowVersion { info: version_info(&row, &version), document: parse_document(&version)? })
+}
+
+/// Make `number` the version services and schedules use. Only a complete dataflow can be exposed.
+pub async fn expose(db: &DatabaseConnection, ctx: &AuditContext, name: &str, number: i32) -> AppResult<DataflowSummary> {
+    let txn = db.begin().await?;
+    let row = find_row(&txn, name).await?;
+    let document = parse_document(&find_version(&txn, &row, number).await?)?;
+    let problems = model::check_complete(&document);
+    if !problems.is_empty() {
+        return Err(AppError::new(ErrorCode::InvalidDataflow, format!("version {number} cannot be exposed: it has {} problem(s)", problems.len()))
+            .with_details(problems));
+    }
+    dataflows::Entity::update_many()
+        .col_expr(dataflows::Column::ExposedVersion, Expr::value(number))
+        .filter(dataflows::Column::Id.eq(&row.id))
+        .exec(&txn)
+        .await?;
+    let entry = AuditEntry::ok("dataflows:expose", format!("dataflow:{name}"))
+        .before(serde_json::json!({ "exposed_version": row.exposed_version }))
+        .after(serde_json::json!({ "exposed_version": number }));
+    audit::record(&txn, ctx, entry).await?;
+    let row = find_row(&txn, name).await?;
+    txn.commit().await?;
+    Ok(summary(&row))
+}

@@ -1,0 +1,46 @@
+//! [`AppState`]: the cheap, clonable handles every handler and task shares.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+use crate::shutdown::Shutdown;
+
+#[derive(Clone)]
+pub struct AppState {
+    /// The primary: every write and every read that must see its own writes.
+    pub db: DatabaseConnection,
+    /// A read replica for lists and history, when configured.
+    pub replica: Option<DatabaseConnection>,
+    pub config: Arc<Config>,
+    pub node_name: Arc<str>,
+    pub shutdown: Shutdown,
+}
+
+impl AppState {
+    /// Connect, migrate and seed (built-in roles, first admin): everything a node needs before
+    /// it accepts requests.
+    pub async fn start(config: Config) -> anyhow::Result<Self> {
+        let db = crate::store::connect(config.database_url.expose()).await?;
+        crate::store::migrate(&db).await?;
+        let replica = match &config.database_replica_url {
+            Some(url) => Some(crate::store::connect(url.expose()).await?),
+            None => None,
+        };
+        crate::service::roles::seed_builtin_roles(&db).await?;
+        crate::service::users::bootstrap_admin(&db, config.admin_password.as_ref()).await?;
+        Ok(Self {
+            db,
+            replica,
+            node_name: config.node_name.as_str().into(),
+            config: Arc::new(config),
+            shutdown: Shutdown::default(),
+        })
+    }
+
+    /// Where a lag-tolerant read goes: the replica if there is one, else the primary.
+    pub fn read_db(&self) -> &DatabaseConnection {
+        self.replica.as_ref().unwrap_or(&self.db)
+    }
+}
