@@ -37,7 +37,15 @@ fn main() -> BuildResult {
     fs::create_dir_all(&console_dir)?;
 
     println!("cargo:rerun-if-env-changed=SKIP_FRONTEND_BUILD");
-    for watched in ["frontend/src", "frontend/assets", "frontend/index.html", "frontend/Cargo.toml", "model/src", "model/Cargo.toml", "Cargo.lock"] {
+    for watched in [
+        "frontend/src",
+        "frontend/assets",
+        "frontend/index.html",
+        "frontend/Cargo.toml",
+        "model/src",
+        "model/Cargo.toml",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
 

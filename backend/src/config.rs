@@ -146,14 +146,18 @@ impl Config {
                 errors.push("secret_key: must be at least 32 characters".into());
             }
         } else if is_postgres(&database_url) {
-            errors.push("secret_key: required when the database is PostgreSQL (every node must share it)".into());
+            errors.push(
+                "secret_key: required when the database is PostgreSQL (every node must share it)".into(),
+            );
         }
-        let max_body_text = args.max_body_size.or(file.max_body_size).unwrap_or_else(|| DEFAULT_MAX_BODY.into());
+        let max_body_text =
+            args.max_body_size.or(file.max_body_size).unwrap_or_else(|| DEFAULT_MAX_BODY.into());
         let max_body_bytes = parse_size(&max_body_text).unwrap_or_else(|e| {
             errors.push(format!("max_body_size: {e}"));
             0
         });
-        let session_ttl = duration("session_ttl", args.session_ttl.or(file.session_ttl), DEFAULT_SESSION_TTL, &mut errors);
+        let session_ttl =
+            duration("session_ttl", args.session_ttl.or(file.session_ttl), DEFAULT_SESSION_TTL, &mut errors);
         let drain_delay = duration("drain_delay", args.drain_delay.or(file.drain_delay), "0s", &mut errors);
         let log_format = match args.log_format.or(file.log_format).as_deref() {
             None | Some("text") => LogFormat::Text,
@@ -163,7 +167,8 @@ impl Config {
                 LogFormat::Text
             }
         };
-        let node_name = args.node_name.or(file.node_name).unwrap_or_else(|| format!("{}-{}", host_name(), listen.port()));
+        let node_name =
+            args.node_name.or(file.node_name).unwrap_or_else(|| format!("{}-{}", host_name(), listen.port()));
         if node_name.trim().is_empty() {
             errors.push("node_name: must not be empty".into());
         }

@@ -92,8 +92,12 @@ impl IntoResponse for AppError {
         let request_id = current_request_id();
         let message = if status.is_server_error() {
             match &self.source {
-                Some(source) => tracing::error!(%request_id, code = %self.code, error = ?source, "request failed"),
-                None => tracing::error!(%request_id, code = %self.code, message = %self.message, "request failed"),
+                Some(source) => {
+                    tracing::error!(%request_id, code = %self.code, error = ?source, "request failed")
+                }
+                None => {
+                    tracing::error!(%request_id, code = %self.code, message = %self.message, "request failed")
+                }
             }
             if self.code == ErrorCode::Internal { "internal error".to_string() } else { self.message }
         } else {
@@ -121,7 +125,9 @@ mod tests {
     #[tokio::test]
     async fn internal_errors_hide_their_cause() {
         let response = REQUEST_ID
-            .scope("req-1".into(), async { AppError::internal(anyhow::anyhow!("disk on fire")).into_response() })
+            .scope("req-1".into(), async {
+                AppError::internal(anyhow::anyhow!("disk on fire")).into_response()
+            })
             .await;
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let bytes = axum::body::to_bytes(response.into_body(), 4096).await.expect("body");

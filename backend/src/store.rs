@@ -24,7 +24,9 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|o| o.journal_mode(SqliteJournalMode::Wal).busy_timeout(Duration::from_secs(10)));
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal).busy_timeout(Duration::from_secs(10))
+        });
     Database::connect(options).await.context("cannot connect to the configuration database")
 }
 
@@ -48,7 +50,10 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .await
         .context("cannot take the migration lock")?;
     let result = Migrator::up(db, None).await.context("migrating the database failed");
-    let unlock = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK_KEY).execute(&mut *lock_conn).await;
+    let unlock = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK_KEY)
+        .execute(&mut *lock_conn)
+        .await;
     if let Err(err) = unlock {
         // Closing the connection releases the lock anyway.
         tracing::warn!(error = %err, "releasing the migration lock failed");
@@ -60,7 +65,9 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// Readiness: the database answers and no migration is pending.
 pub async fn check_ready(db: &DatabaseConnection) -> Result<(), String> {
     db.execute_unprepared("SELECT 1").await.map_err(|e| format!("database unreachable: {e}"))?;
-    let pending = Migrator::get_pending_migrations_read_only(db).await.map_err(|e| format!("migration status unknown: {e}"))?;
+    let pending = Migrator::get_pending_migrations_read_only(db)
+        .await
+        .map_err(|e| format!("migration status unknown: {e}"))?;
     if pending.is_empty() { Ok(()) } else { Err(format!("{} migration(s) pending", pending.len())) }
 }
 
@@ -75,4 +82,16 @@ mod tests {
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://h/db"), None);
     }
+}
+
+/// Begin a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`IMMEDIATE`), so concurrent writers wait their turn instead of failing when a read
+/// transaction tries to upgrade; PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }

@@ -1,14 +1,15 @@
 //! Argon2id password hashes (PHC strings). Hashing is CPU-heavy: callers run it off the async
 //! threads with `spawn_blocking`.
 
+use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
-use argon2::Argon2;
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let mut salt_bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut salt_bytes);
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("encoding a salt failed: {e}"))?;
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("encoding a salt failed: {e}"))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -17,7 +18,8 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 
 /// False for a wrong password and for a hash that does not parse.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash)
+        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// A valid hash of a password nobody knows: verified against when the user does not exist, so

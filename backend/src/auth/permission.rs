@@ -79,21 +79,40 @@ pub struct BuiltinRole {
 use Permission::*;
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
-    BuiltinRole { name: "admin", description: "Everything, including users, roles and the cluster", permissions: Permission::ALL },
+    BuiltinRole {
+        name: "admin",
+        description: "Everything, including users, roles and the cluster",
+        permissions: Permission::ALL,
+    },
     BuiltinRole {
         name: "designer",
         description: "Builds, tests and exposes dataflows",
         permissions: &[
-            DataflowsView, DataflowsEdit, DataflowsExpose, DataflowsExecute, RunsView, RunsCancel, SchedulesView,
-            ServicesCall, ConnectionsView, ClusterView,
+            DataflowsView,
+            DataflowsEdit,
+            DataflowsExpose,
+            DataflowsExecute,
+            RunsView,
+            RunsCancel,
+            SchedulesView,
+            ServicesCall,
+            ConnectionsView,
+            ClusterView,
         ],
     },
     BuiltinRole {
         name: "operator",
         description: "Runs and schedules exposed dataflows, watches the cluster",
         permissions: &[
-            DataflowsView, DataflowsExecute, RunsView, RunsCancel, SchedulesView, SchedulesEdit, ServicesCall,
-            ConnectionsView, ClusterView,
+            DataflowsView,
+            DataflowsExecute,
+            RunsView,
+            RunsCancel,
+            SchedulesView,
+            SchedulesEdit,
+            ServicesCall,
+            ConnectionsView,
+            ClusterView,
         ],
     },
     BuiltinRole {

@@ -42,7 +42,10 @@ impl Principal {
         if self.can(permission) {
             Ok(())
         } else {
-            Err(AppError::new(ErrorCode::Forbidden, format!("this needs the permission {}", permission.as_str())))
+            Err(AppError::new(
+                ErrorCode::Forbidden,
+                format!("this needs the permission {}", permission.as_str()),
+            ))
         }
     }
 
@@ -86,7 +89,10 @@ impl FromRequestParts<AppState> for Principal {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Some(presented) = presented_credential(parts) else {
-            return Err(AppError::new(ErrorCode::Unauthenticated, "sign in or send an API token (Authorization: Bearer …)"));
+            return Err(AppError::new(
+                ErrorCode::Unauthenticated,
+                "sign in or send an API token (Authorization: Bearer …)",
+            ));
         };
         sessions::authenticate(&state.db, presented).await
     }

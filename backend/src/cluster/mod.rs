@@ -71,7 +71,13 @@ async fn beat(state: &AppState, address: SocketAddr) -> Result<(), sea_orm::DbEr
     };
     // started_at keeps its first value while the process lives; a restart resets it below.
     let upsert = OnConflict::column(nodes::Column::Name)
-        .update_columns([nodes::Column::Address, nodes::Column::Version, nodes::Column::Modules, nodes::Column::State, nodes::Column::HeartbeatAt])
+        .update_columns([
+            nodes::Column::Address,
+            nodes::Column::Version,
+            nodes::Column::Modules,
+            nodes::Column::State,
+            nodes::Column::HeartbeatAt,
+        ])
         .to_owned();
     nodes::Entity::insert(row).on_conflict(upsert).exec(&state.db).await?;
     Ok(())

@@ -28,7 +28,8 @@ fn every_problem_is_listed_at_once() {
     })
     .expect_err("invalid configuration accepted");
     let joined = errors.join("\n");
-    for expected in ["listen:", "database_url:", "teleport", "max_body_size:", "session_ttl:", "log_format:"] {
+    for expected in ["listen:", "database_url:", "teleport", "max_body_size:", "session_ttl:", "log_format:"]
+    {
         assert!(joined.contains(expected), "missing {expected} in {joined}");
     }
     assert_eq!(errors.len(), 6, "{joined}");
@@ -48,8 +49,11 @@ fn postgres_needs_a_shared_secret_key() {
 fn file_settings_apply_under_flags_and_unknown_keys_are_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("tributary.toml");
-    std::fs::write(&path, "listen = \"127.0.0.1:9000\"\nmodules = [\"address\"]\nnode_name = \"from-file\"\n")
-        .expect("write");
+    std::fs::write(
+        &path,
+        "listen = \"127.0.0.1:9000\"\nmodules = [\"address\"]\nnode_name = \"from-file\"\n",
+    )
+    .expect("write");
     let config = Config::load(ConfigArgs {
         config: Some(path.clone()),
         node_name: Some("from-flag".into()),

@@ -1,8 +1,8 @@
 //! Administration views: `/cluster/nodes` and `/audit`.
 
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::Router;
 use model::{NodeInfo, Page};
 use serde::Deserialize;
 
@@ -28,7 +28,11 @@ struct AuditQuery {
     limit: Option<u64>,
 }
 
-async fn audit_log(State(state): State<AppState>, principal: Principal, AppQuery(q): AppQuery<AuditQuery>) -> AppResult<AppJson<Page<AuditEvent>>> {
+async fn audit_log(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppQuery(q): AppQuery<AuditQuery>,
+) -> AppResult<AppJson<Page<AuditEvent>>> {
     principal.require(Permission::AuditView)?;
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
     Ok(AppJson(audit::list(state.read_db(), q.cursor.as_deref(), limit).await?))

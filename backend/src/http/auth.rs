@@ -1,11 +1,11 @@
 //! `/auth`: sign in (sets the session cookie), sign out, who am I.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use model::{LoginRequest, Me};
 
 use super::extract::{AppJson, RequestMeta};
@@ -23,18 +23,28 @@ pub fn routes() -> Router<AppState> {
 
 fn cookie(value: &str, max_age_secs: u64, secure: bool) -> AppResult<HeaderValue> {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"))
-        .map_err(AppError::internal)
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    ))
+    .map_err(AppError::internal)
 }
 
-async fn login(State(state): State<AppState>, meta: RequestMeta, AppJson(request): AppJson<LoginRequest>) -> AppResult<Response> {
+async fn login(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    AppJson(request): AppJson<LoginRequest>,
+) -> AppResult<Response> {
     let ttl = state.config.session_ttl;
     let session = sessions::login(&state.db, ttl, &meta.audit(&state, ""), request).await?;
     let set_cookie = cookie(&session.cookie_value, ttl.as_secs(), meta.https)?;
     Ok(([(SET_COOKIE, set_cookie)], AppJson(session.me)).into_response())
 }
 
-async fn logout(State(state): State<AppState>, meta: RequestMeta, principal: Principal) -> AppResult<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+) -> AppResult<Response> {
     sessions::logout(&state.db, &meta.audit(&state, &principal.username), &principal).await?;
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie("", 0, meta.https)?)]).into_response())
 }

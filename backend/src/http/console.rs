@@ -31,7 +31,8 @@ static ASSETS: LazyLock<HashMap<&'static str, Asset>> = LazyLock::new(|| {
             let etag = format!("\"{}\"", &hex::encode(Sha256::digest(bytes))[..16]);
             let asset = Asset {
                 bytes,
-                content_type: HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                content_type: HeaderValue::from_str(&content_type)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
                 etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
             };
             (*path, asset)
@@ -48,7 +49,8 @@ fn serve(path: &str, headers: &HeaderMap) -> Response {
     if headers.get(IF_NONE_MATCH) == Some(&asset.etag) {
         return (StatusCode::NOT_MODIFIED, [(ETAG, asset.etag.clone()), cache]).into_response();
     }
-    ([(CONTENT_TYPE, asset.content_type.clone()), (ETAG, asset.etag.clone()), cache], asset.bytes).into_response()
+    ([(CONTENT_TYPE, asset.content_type.clone()), (ETAG, asset.etag.clone()), cache], asset.bytes)
+        .into_response()
 }
 
 pub async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {

@@ -1,13 +1,15 @@
 //! `/dataflows`: list, create, read, replace (with `If-Match`), delete, versions, expose,
 //! validate, export and import.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, ETAG, IF_MATCH, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use model::{DataflowDocument, DataflowSummary, DataflowVersion, ErrorCode, Page, ValidationReport, VersionInfo};
+use model::{
+    DataflowDocument, DataflowSummary, DataflowVersion, ErrorCode, Page, ValidationReport, VersionInfo,
+};
 use serde::Deserialize;
 
 use super::extract::{AppJson, AppPath, AppQuery, RequestMeta};
@@ -46,11 +48,16 @@ struct SaveQuery {
 /// The dataflow as JSON with its `ETag` header.
 fn with_etag(status: StatusCode, dataflow: model::Dataflow) -> AppResult<Response> {
     let etag = HeaderValue::from_str(&dataflow.etag).map_err(AppError::internal)?;
-    let location = HeaderValue::from_str(&format!("/api/v1/dataflows/{}", dataflow.summary.name)).map_err(AppError::internal)?;
+    let location = HeaderValue::from_str(&format!("/api/v1/dataflows/{}", dataflow.summary.name))
+        .map_err(AppError::internal)?;
     Ok((status, [(ETAG, etag), (LOCATION, location)], AppJson(dataflow)).into_response())
 }
 
-async fn list(State(state): State<AppState>, principal: Principal, AppQuery(q): AppQuery<ListQuery>) -> AppResult<AppJson<Page<DataflowSummary>>> {
+async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppQuery(q): AppQuery<ListQuery>,
+) -> AppResult<AppJson<Page<DataflowSummary>>> {
     principal.require(Permission::DataflowsView)?;
     let limit = q.limit.unwrap_or(50).clamp(1, dataflows::MAX_PAGE);
     Ok(AppJson(dataflows::list(state.read_db(), q.search.as_deref(), q.cursor.as_deref(), limit).await?))
@@ -64,11 +71,16 @@ async fn create(
     AppJson(document): AppJson<DataflowDocument>,
 ) -> AppResult<Response> {
     principal.require(Permission::DataflowsEdit)?;
-    let created = dataflows::create(&state.db, &meta.audit(&state, &principal.username), document, &q.comment).await?;
+    let created =
+        dataflows::create(&state.db, &meta.audit(&state, &principal.username), document, &q.comment).await?;
     with_etag(StatusCode::CREATED, created)
 }
 
-async fn read(State(state): State<AppState>, principal: Principal, AppPath(name): AppPath<String>) -> AppResult<Response> {
+async fn read(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+) -> AppResult<Response> {
     principal.require(Permission::DataflowsView)?;
     with_etag(StatusCode::OK, dataflows::get(&state.db, &name).await?)
 }
@@ -109,7 +121,11 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn versions(State(state): State<AppState>, principal: Principal, AppPath(name): AppPath<String>) -> AppResult<AppJson<Page<VersionInfo>>> {
+async fn versions(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+) -> AppResult<AppJson<Page<VersionInfo>>> {
     principal.require(Permission::DataflowsView)?;
     Ok(AppJson(Page { items: dataflows::versions(&state.db, &name).await?, next_cursor: None }))
 }
@@ -133,16 +149,24 @@ async fn expose(
     Ok(AppJson(dataflows::expose(&state.db, &meta.audit(&state, &principal.username), &name, number).await?))
 }
 
-async fn validate(principal: Principal, AppJson(document): AppJson<DataflowDocument>) -> AppResult<AppJson<ValidationReport>> {
+async fn validate(
+    principal: Principal,
+    AppJson(document): AppJson<DataflowDocument>,
+) -> AppResult<AppJson<ValidationReport>> {
     principal.require(Permission::DataflowsView)?;
     let problems = model::check_complete(&document);
     Ok(AppJson(ValidationReport { valid: problems.is_empty(), problems }))
 }
 
-async fn export(State(state): State<AppState>, principal: Principal, AppPath(name): AppPath<String>) -> AppResult<Response> {
+async fn export(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+) -> AppResult<Response> {
     principal.require(Permission::DataflowsView)?;
     let dataflow = dataflows::get(&state.db, &name).await?;
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}.json\"")).map_err(AppError::internal)?;
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}.json\""))
+        .map_err(AppError::internal)?;
     Ok(([(CONTENT_DISPOSITION, disposition)], AppJson(dataflow.document)).into_response())
 }
 
@@ -160,7 +184,10 @@ async fn import(
     match dataflows::get(&state.db, &document.name).await {
         Ok(current) => {
             let name = document.name.clone();
-            with_etag(StatusCode::OK, dataflows::replace(&state.db, &ctx, &name, &current.etag, document, &comment).await?)
+            with_etag(
+                StatusCode::OK,
+                dataflows::replace(&state.db, &ctx, &name, &current.etag, document, &comment).await?,
+            )
         }
         Err(err) if err.code == ErrorCode::DataflowNotFound => {
             with_etag(StatusCode::CREATED, dataflows::create(&state.db, &ctx, document, &comment).await?)

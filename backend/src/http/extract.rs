@@ -42,9 +42,10 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
     match rejection {
         JsonRejection::JsonSyntaxError(_) => AppError::new(ErrorCode::InvalidJson, text),
         JsonRejection::JsonDataError(_) => AppError::new(ErrorCode::InvalidRequest, text),
-        JsonRejection::MissingJsonContentType(_) => {
-            AppError::new(ErrorCode::UnsupportedMediaType, "send the body as JSON with Content-Type: application/json")
-        }
+        JsonRejection::MissingJsonContentType(_) => AppError::new(
+            ErrorCode::UnsupportedMediaType,
+            "send the body as JSON with Content-Type: application/json",
+        ),
         other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             AppError::new(ErrorCode::PayloadTooLarge, "the request body is larger than this server accepts")
         }
@@ -91,7 +92,12 @@ pub struct RequestMeta {
 
 impl RequestMeta {
     pub fn audit(&self, state: &AppState, actor: impl Into<String>) -> AuditContext {
-        AuditContext { actor: actor.into(), node: state.node_name.to_string(), ip: self.ip.clone(), request_id: self.request_id.clone() }
+        AuditContext {
+            actor: actor.into(),
+            node: state.node_name.to_string(),
+            ip: self.ip.clone(),
+            request_id: self.request_id.clone(),
+        }
     }
 }
 
@@ -101,8 +107,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestMeta {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
         // The balancer appends the client; the first entry is the original client.
-        let forwarded = header("x-forwarded-for").and_then(|v| v.split(',').next()).map(|v| v.trim().to_owned());
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
+        let forwarded =
+            header("x-forwarded-for").and_then(|v| v.split(',').next()).map(|v| v.trim().to_owned());
+        let peer =
+            parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
         Ok(Self {
             request_id: current_request_id(),
             ip: forwarded.or(peer),

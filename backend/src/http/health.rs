@@ -1,10 +1,10 @@
 //! `/healthz` (the process answers) and `/readyz` (it should get traffic: database reachable,
 //! migrations current, not draining). Balancers poll `/readyz`.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::Router;
 use model::{Health, HealthCheck};
 
 use super::extract::AppJson;
@@ -23,7 +23,11 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, AppJson<Health>) 
     let draining = state.shutdown.is_draining();
     let checks = vec![
         HealthCheck { name: "database".into(), ok: database.is_ok(), message: database.err() },
-        HealthCheck { name: "accepting".into(), ok: !draining, message: draining.then(|| "draining for shutdown".into()) },
+        HealthCheck {
+            name: "accepting".into(),
+            ok: !draining,
+            message: draining.then(|| "draining for shutdown".into()),
+        },
     ];
     let ready = checks.iter().all(|c| c.ok);
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };

@@ -15,7 +15,9 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 
 fn incoming_id(request: &Request) -> Option<String> {
     let value = request.headers().get(&REQUEST_ID_HEADER)?.to_str().ok()?;
-    let acceptable = !value.is_empty() && value.len() <= 64 && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let acceptable = !value.is_empty()
+        && value.len() <= 64
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     acceptable.then(|| value.to_owned())
 }
 

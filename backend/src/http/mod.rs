@@ -11,11 +11,11 @@ pub mod health;
 pub mod middleware;
 pub mod tokens;
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use model::ErrorCode;
 use tower_http::compression::CompressionLayer;
 

@@ -1,10 +1,10 @@
 //! `/tokens`: the caller's API tokens. Any signed-in user manages their own; a token acts with
 //! its owner's permissions.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
-use axum::Router;
 use model::{ApiToken, CreateTokenRequest, CreatedToken, Page};
 
 use super::extract::{AppJson, AppPath, RequestMeta};
@@ -33,7 +33,12 @@ async fn create(
     Ok((StatusCode::CREATED, AppJson(created)))
 }
 
-async fn revoke(State(state): State<AppState>, meta: RequestMeta, principal: Principal, AppPath(id): AppPath<String>) -> AppResult<StatusCode> {
+async fn revoke(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+) -> AppResult<StatusCode> {
     api_tokens::revoke(&state.db, &meta.audit(&state, &principal.username), &principal.user_id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,9 @@ use chrono::{TimeDelta, Utc};
 use entities::api_tokens;
 use model::{ApiToken, CreateTokenRequest, CreatedToken, ErrorCode, ErrorDetail};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use super::audit::{self, AuditContext, AuditEntry};
 use super::timestamp;
@@ -26,14 +28,20 @@ fn to_model(row: api_tokens::Model) -> ApiToken {
     }
 }
 
-pub async fn create(db: &impl ConnectionTrait, ctx: &AuditContext, user_id: &str, request: CreateTokenRequest) -> AppResult<CreatedToken> {
+pub async fn create(
+    db: &impl ConnectionTrait,
+    ctx: &AuditContext,
+    user_id: &str,
+    request: CreateTokenRequest,
+) -> AppResult<CreatedToken> {
     let name = request.name.trim();
     let mut problems = Vec::new();
     if name.is_empty() || name.len() > 100 {
         problems.push(ErrorDetail::field("name", "give the token a name of 1 to 100 characters"));
     }
     if request.expires_in_days.is_some_and(|d| d == 0 || d > MAX_EXPIRY_DAYS) {
-        problems.push(ErrorDetail::field("expires_in_days", format!("must be between 1 and {MAX_EXPIRY_DAYS}")));
+        problems
+            .push(ErrorDetail::field("expires_in_days", format!("must be between 1 and {MAX_EXPIRY_DAYS}")));
     }
     if !problems.is_empty() {
         return Err(AppError::invalid("the token request is not valid").with_details(problems));
@@ -54,7 +62,12 @@ pub async fn create(db: &impl ConnectionTrait, ctx: &AuditContext, user_id: &str
     .insert(db)
     .await?;
     let token_info = to_model(row);
-    audit::record(db, ctx, AuditEntry::ok("tokens:create", format!("token:{}", token_info.id)).after(&token_info)).await?;
+    audit::record(
+        db,
+        ctx,
+        AuditEntry::ok("tokens:create", format!("token:{}", token_info.id)).after(&token_info),
+    )
+    .await?;
     Ok(CreatedToken { token_info, token: secret })
 }
 

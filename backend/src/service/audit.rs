@@ -3,7 +3,10 @@
 
 use entities::audit_events;
 use model::{ErrorCode, Page};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, ColumnTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -85,10 +88,15 @@ pub struct AuditEvent {
 }
 
 /// Newest first; the cursor is the last id seen.
-pub async fn list(db: &impl ConnectionTrait, cursor: Option<&str>, limit: u64) -> AppResult<Page<AuditEvent>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<AuditEvent>> {
     let mut query = audit_events::Entity::find().order_by_desc(audit_events::Column::Id).limit(limit + 1);
     if let Some(cursor) = cursor {
-        let before: i64 = cursor.parse().map_err(|_| AppError::new(ErrorCode::InvalidRequest, "cursor is not valid"))?;
+        let before: i64 =
+            cursor.parse().map_err(|_| AppError::new(ErrorCode::InvalidRequest, "cursor is not valid"))?;
         query = query.filter(audit_events::Column::Id.lt(before));
     }
     let mut rows = query.all(db).await?;

@@ -3,11 +3,13 @@
 
 use chrono::Utc;
 use entities::{dataflow_versions, dataflows};
-use model::{Dataflow, DataflowDocument, DataflowKind, DataflowSummary, DataflowVersion, ErrorCode, Page, VersionInfo};
+use model::{
+    Dataflow, DataflowDocument, DataflowKind, DataflowSummary, DataflowVersion, ErrorCode, Page, VersionInfo,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    DatabaseConnection, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::audit::{self, AuditContext, AuditEntry};
@@ -49,14 +51,23 @@ fn check_structure(document: &DataflowDocument) -> AppResult<()> {
     if problems.is_empty() {
         return Ok(());
     }
-    Err(AppError::new(ErrorCode::InvalidDataflow, format!("the dataflow has {} problem(s)", problems.len())).with_details(problems))
+    Err(AppError::new(ErrorCode::InvalidDataflow, format!("the dataflow has {} problem(s)", problems.len()))
+        .with_details(problems))
 }
 
 async fn find_row(db: &impl ConnectionTrait, name: &str) -> AppResult<dataflows::Model> {
-    dataflows::Entity::find().filter(dataflows::Column::Name.eq(name)).one(db).await?.ok_or_else(|| not_found(name))
+    dataflows::Entity::find()
+        .filter(dataflows::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .ok_or_else(|| not_found(name))
 }
 
-async fn find_version(db: &impl ConnectionTrait, row: &dataflows::Model, version: i32) -> AppResult<dataflow_versions::Model> {
+async fn find_version(
+    db: &impl ConnectionTrait,
+    row: &dataflows::Model,
+    version: i32,
+) -> AppResult<dataflow_versions::Model> {
     dataflow_versions::Entity::find_by_id((row.id.clone(), version)).one(db).await?.ok_or_else(|| {
         AppError::new(ErrorCode::VersionNotFound, format!("dataflow {:?} has no version {version}", row.name))
     })
@@ -84,12 +95,18 @@ async fn insert_version(
 }
 
 /// Sorted by name; `search` matches anywhere in the name, case-insensitively.
-pub async fn list(db: &impl ConnectionTrait, search: Option<&str>, cursor: Option<&str>, limit: u64) -> AppResult<Page<DataflowSummary>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    search: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<DataflowSummary>> {
     let mut query = dataflows::Entity::find().order_by_asc(dataflows::Column::Name).limit(limit + 1);
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let lowered = Expr::expr(Func::lower(Expr::col(dataflows::Column::Name)));
-        query = query.filter(lowered.like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+        query = query
+            .filter(lowered.like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')));
     }
     if let Some(cursor) = cursor {
         query = query.filter(dataflows::Column::Name.gt(cursor));
@@ -110,10 +127,15 @@ pub async fn get(db: &impl ConnectionTrait, name: &str) -> AppResult<Dataflow> {
     Ok(Dataflow { etag: etag(&row), summary: summary(&row), document: parse_document(&version)? })
 }
 
-pub async fn create(db: &DatabaseConnection, ctx: &AuditContext, document: DataflowDocument, comment: &str) -> AppResult<Dataflow> {
+pub async fn create(
+    db: &DatabaseConnection,
+    ctx: &AuditContext,
+    document: DataflowDocument,
+    comment: &str,
+) -> AppResult<Dataflow> {
     check_structure(&document)?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = dataflows::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         name: Set(document.name.clone()),
@@ -129,14 +151,20 @@ pub async fn create(db: &DatabaseConnection, ctx: &AuditContext, document: Dataf
     .insert(&txn)
     .await
     .map_err(|e| match AppError::from(e) {
-        err if err.code == ErrorCode::AlreadyExists => {
-            AppError::new(ErrorCode::AlreadyExists, format!("a dataflow named {:?} already exists", document.name))
-        }
+        err if err.code == ErrorCode::AlreadyExists => AppError::new(
+            ErrorCode::AlreadyExists,
+            format!("a dataflow named {:?} already exists", document.name),
+        ),
         err => err,
     })?;
     insert_version(&txn, &row.id, 1, &document, comment, &ctx.actor).await?;
     let created = Dataflow { etag: etag(&row), summary: summary(&row), document };
-    audit::record(&txn, ctx, AuditEntry::ok("dataflows:create", format!("dataflow:{}", row.name)).after(&created.document)).await?;
+    audit::record(
+        &txn,
+        ctx,
+        AuditEntry::ok("dataflows:create", format!("dataflow:{}", row.name)).after(&created.document),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -158,7 +186,7 @@ pub async fn replace(
         .with_details(vec![model::ErrorDetail::field("name", "must match the dataflow in the URL")]));
     }
     check_structure(&document)?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = find_row(&txn, name).await?;
     if etag(&row) != if_match.trim() {
         return Err(stale(&row));
@@ -181,7 +209,8 @@ pub async fn replace(
         return Err(stale(&row));
     }
     insert_version(&txn, &row.id, next, &document, comment, &ctx.actor).await?;
-    let entry = AuditEntry::ok("dataflows:edit", format!("dataflow:{name}")).before(&previous).after(&document);
+    let entry =
+        AuditEntry::ok("dataflows:edit", format!("dataflow:{name}")).before(&previous).after(&document);
     audit::record(&txn, ctx, entry).await?;
     let row = find_row(&txn, name).await?;
     txn.commit().await?;
@@ -191,21 +220,33 @@ pub async fn replace(
 fn stale(row: &dataflows::Model) -> AppError {
     AppError::new(
         ErrorCode::PreconditionFailed,
-        format!("dataflow {:?} was saved by someone else since you loaded it (now version {}); reload it", row.name, row.current_version),
+        format!(
+            "dataflow {:?} was saved by someone else since you loaded it (now version {}); reload it",
+            row.name, row.current_version
+        ),
     )
 }
 
 /// Delete the dataflow and all its versions; with `if_match`, only if it is still that version.
-pub async fn delete(db: &DatabaseConnection, ctx: &AuditContext, name: &str, if_match: Option<&str>) -> AppResult<()> {
-    let txn = db.begin().await?;
+pub async fn delete(
+    db: &DatabaseConnection,
+    ctx: &AuditContext,
+    name: &str,
+    if_match: Option<&str>,
+) -> AppResult<()> {
+    let txn = crate::store::begin_write(db).await?;
     let row = find_row(&txn, name).await?;
     if if_match.is_some_and(|tag| tag.trim() != "*" && tag.trim() != etag(&row)) {
         return Err(stale(&row));
     }
     let last = parse_document(&find_version(&txn, &row, row.current_version).await?)?;
-    dataflow_versions::Entity::delete_many().filter(dataflow_versions::Column::DataflowId.eq(&row.id)).exec(&txn).await?;
+    dataflow_versions::Entity::delete_many()
+        .filter(dataflow_versions::Column::DataflowId.eq(&row.id))
+        .exec(&txn)
+        .await?;
     dataflows::Entity::delete_by_id(row.id.clone()).exec(&txn).await?;
-    audit::record(&txn, ctx, AuditEntry::ok("dataflows:delete", format!("dataflow:{name}")).before(&last)).await?;
+    audit::record(&txn, ctx, AuditEntry::ok("dataflows:delete", format!("dataflow:{name}")).before(&last))
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -237,14 +278,22 @@ pub async fn version(db: &impl ConnectionTrait, name: &str, number: i32) -> AppR
 }
 
 /// Make `number` the version services and schedules use. Only a complete dataflow can be exposed.
-pub async fn expose(db: &DatabaseConnection, ctx: &AuditContext, name: &str, number: i32) -> AppResult<DataflowSummary> {
-    let txn = db.begin().await?;
+pub async fn expose(
+    db: &DatabaseConnection,
+    ctx: &AuditContext,
+    name: &str,
+    number: i32,
+) -> AppResult<DataflowSummary> {
+    let txn = crate::store::begin_write(db).await?;
     let row = find_row(&txn, name).await?;
     let document = parse_document(&find_version(&txn, &row, number).await?)?;
     let problems = model::check_complete(&document);
     if !problems.is_empty() {
-        return Err(AppError::new(ErrorCode::InvalidDataflow, format!("version {number} cannot be exposed: it has {} problem(s)", problems.len()))
-            .with_details(problems));
+        return Err(AppError::new(
+            ErrorCode::InvalidDataflow,
+            format!("version {number} cannot be exposed: it has {} problem(s)", problems.len()),
+        )
+        .with_details(problems));
     }
     dataflows::Entity::update_many()
         .col_expr(dataflows::Column::ExposedVersion, Expr::value(number))

@@ -28,7 +28,10 @@ pub async fn seed_builtin_roles(db: &impl ConnectionTrait) -> Result<(), DbErr> 
 }
 
 /// The user's role names and the union of their permissions, both sorted.
-pub async fn roles_and_permissions(db: &impl ConnectionTrait, user_id: &str) -> Result<(Vec<String>, BTreeSet<String>), DbErr> {
+pub async fn roles_and_permissions(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<(Vec<String>, BTreeSet<String>), DbErr> {
     let names: Vec<String> = user_roles::Entity::find()
         .filter(user_roles::Column::UserId.eq(user_id))
         .all(db)

@@ -26,16 +26,29 @@ pub struct NewSession {
     pub me: Me,
 }
 
-pub async fn login(db: &impl ConnectionTrait, ttl: Duration, ctx: &AuditContext, request: LoginRequest) -> AppResult<NewSession> {
+pub async fn login(
+    db: &impl ConnectionTrait,
+    ttl: Duration,
+    ctx: &AuditContext,
+    request: LoginRequest,
+) -> AppResult<NewSession> {
     let user = users::Entity::find().filter(users::Column::Username.eq(&request.username)).one(db).await?;
-    let hash = user.as_ref().filter(|u| u.enabled).map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let hash = user
+        .as_ref()
+        .filter(|u| u.enabled)
+        .map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
     let password = request.password;
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(AppError::internal)?;
+    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(AppError::internal)?;
     let ctx = ctx.with_actor(&request.username);
     let user = match user {
         Some(user) if verified && user.enabled => user,
         _ => {
-            let entry = AuditEntry { outcome: "failed", ..AuditEntry::ok("auth:login", format!("user:{}", request.username)) };
+            let entry = AuditEntry {
+                outcome: "failed",
+                ..AuditEntry::ok("auth:login", format!("user:{}", request.username))
+            };
             audit::record(db, &ctx, entry).await?;
             return Err(AppError::new(ErrorCode::InvalidCredentials, "wrong user name or password"));
         }
@@ -54,7 +67,10 @@ pub async fn login(db: &impl ConnectionTrait, ttl: Duration, ctx: &AuditContext,
     .await?;
     audit::record(db, &ctx, AuditEntry::ok("auth:login", format!("user:{}", user.username))).await?;
     let (roles, permissions) = roles_and_permissions(db, &user.id).await?;
-    Ok(NewSession { cookie_value, me: Me { username: user.username, roles, permissions: permissions.into_iter().collect() } })
+    Ok(NewSession {
+        cookie_value,
+        me: Me { username: user.username, roles, permissions: permissions.into_iter().collect() },
+    })
 }
 
 /// End the caller's session; a token-authenticated caller has no session to end.
@@ -83,9 +99,15 @@ pub async fn authenticate(db: &impl ConnectionTrait, presented: Presented) -> Ap
             }
         }
         Presented::Bearer(secret) => {
-            let token = api_tokens::Entity::find().filter(api_tokens::Column::TokenHash.eq(digest(&secret))).one(db).await?;
+            let token = api_tokens::Entity::find()
+                .filter(api_tokens::Column::TokenHash.eq(digest(&secret)))
+                .one(db)
+                .await?;
             let Some(token) = token.filter(|t| t.revoked_at.is_none()) else {
-                return Err(AppError::new(ErrorCode::Unauthenticated, "the API token is not valid or was revoked"));
+                return Err(AppError::new(
+                    ErrorCode::Unauthenticated,
+                    "the API token is not valid or was revoked",
+                ));
             };
             if token.expires_at.is_some_and(|at| at <= now) {
                 return Err(AppError::new(ErrorCode::Unauthenticated, "the API token has expired"));
@@ -110,6 +132,7 @@ pub async fn authenticate(db: &impl ConnectionTrait, presented: Presented) -> Ap
 
 /// Remove expired sessions; called periodically.
 pub async fn purge_expired(db: &impl ConnectionTrait) -> Result<u64, sea_orm::DbErr> {
-    let result = sessions::Entity::delete_many().filter(sessions::Column::ExpiresAt.lt(Utc::now())).exec(db).await?;
+    let result =
+        sessions::Entity::delete_many().filter(sessions::Column::ExpiresAt.lt(Utc::now())).exec(db).await?;
     Ok(result.rows_affected)
 }

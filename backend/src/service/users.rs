@@ -1,7 +1,7 @@
 //! Users: the first `admin` on an empty database, and creating users with roles.
 
 use entities::{user_roles, users};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::auth::password::hash_password;
 use crate::auth::secret::random_token;
@@ -25,7 +25,9 @@ pub async fn bootstrap_admin(db: &DatabaseConnection, password: Option<&Secret>)
     }
     if generated {
         tracing::warn!("created user \"admin\" with password {password:?}; it is shown only this once");
-        eprintln!("\n  Sign in as admin with password: {password}\n  (shown only this once; set TRIBUTARY_ADMIN_PASSWORD to choose it)\n");
+        eprintln!(
+            "\n  Sign in as admin with password: {password}\n  (shown only this once; set TRIBUTARY_ADMIN_PASSWORD to choose it)\n"
+        );
     } else {
         tracing::info!("created user \"admin\" with the configured admin password");
     }
@@ -45,7 +47,7 @@ pub async fn create_user(
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
     let now = chrono::Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let user = users::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         username: Set(username.to_owned()),
@@ -57,7 +59,9 @@ pub async fn create_user(
     .insert(&txn)
     .await?;
     for role in roles {
-        user_roles::ActiveModel { user_id: Set(user.id.clone()), role_name: Set((*role).to_owned()) }.insert(&txn).await?;
+        user_roles::ActiveModel { user_id: Set(user.id.clone()), role_name: Set((*role).to_owned()) }
+            .insert(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(user)
