@@ -6,12 +6,11 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn cascade(from: (&'static str, &'static str), to: (&'static str, &'static str)) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
+fn cascade(
+    from: (&'static str, &'static str),
+    to: (&'static str, &'static str),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
 }
 
 #[async_trait::async_trait]

@@ -4,13 +4,11 @@ use serde::{Deserialize, Serialize};
 
 /// `{"error": {...}}`: what every 4xx and 5xx response carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     pub error: ErrorInfo,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ErrorInfo {
     /// Stable, snake_case; see [`ErrorCode`].
     pub code: String,
@@ -23,7 +21,6 @@ pub struct ErrorInfo {
 
 /// One problem among several (validation lists every problem at once).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ErrorDetail {
     /// Where the problem is: a stage id, `stage.option`, a field name or an edge.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -35,7 +35,11 @@ const NONE: &[PortSpec] = &[];
 const IN: &[PortSpec] = &const { [port("in")] };
 const OUT: &[PortSpec] = &const { [optional("out")] };
 
-const fn fixed(module: &'static str, inputs: &'static [PortSpec], outputs: &'static [PortSpec]) -> StagePorts {
+const fn fixed(
+    module: &'static str,
+    inputs: &'static [PortSpec],
+    outputs: &'static [PortSpec],
+) -> StagePorts {
     StagePorts { module, inputs, outputs, dynamic_outputs: false, dynamic_ports: false }
 }
 
@@ -50,10 +54,9 @@ pub fn stage_ports(stage_type: &str) -> Option<StagePorts> {
         "filter" => fixed("core", IN, &const { [optional("out"), optional("rejected")] }),
         "distinct" => fixed("core", IN, &const { [optional("out"), optional("duplicates")] }),
         "validate" => fixed("core", IN, &const { [optional("valid"), optional("invalid")] }),
-        "route" => StagePorts {
-            dynamic_outputs: true,
-            ..fixed("core", IN, &const { [optional("default")] })
-        },
+        "route" => {
+            StagePorts { dynamic_outputs: true, ..fixed("core", IN, &const { [optional("default")] }) }
+        }
         "union" => fixed("core", &const { [PortSpec { name: "in", required: true, many: true }] }, OUT),
         "join" => fixed(
             "core",

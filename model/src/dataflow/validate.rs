@@ -66,7 +66,11 @@ fn check_parameters(doc: &DataflowDocument, problems: &mut Vec<ErrorDetail>) {
     for (i, param) in doc.parameters.iter().enumerate() {
         let path = Some(format!("parameters[{i}].name"));
         if !is_identifier(&param.name) {
-            problems.push(problem(None, path, format!("parameter name {:?} is not an identifier", param.name)));
+            problems.push(problem(
+                None,
+                path,
+                format!("parameter name {:?} is not an identifier", param.name),
+            ));
         } else if !seen.insert(param.name.as_str()) {
             problems.push(problem(None, path, format!("parameter {:?} is declared twice", param.name)));
         }
@@ -78,10 +82,15 @@ fn check_stages(doc: &DataflowDocument, problems: &mut Vec<ErrorDetail>) {
     for (i, stage) in doc.stages.iter().enumerate() {
         let id = stage.id.as_str();
         if !is_identifier(id) {
-            let message = format!("stage id {id:?} must start with a letter and use letters, digits, '_' or '-'");
+            let message =
+                format!("stage id {id:?} must start with a letter and use letters, digits, '_' or '-'");
             problems.push(problem(Some(id), Some(format!("stages[{i}].id")), message));
         } else if !seen.insert(id) {
-            problems.push(problem(Some(id), Some(format!("stages[{i}].id")), format!("stage id {id:?} is used twice")));
+            problems.push(problem(
+                Some(id),
+                Some(format!("stages[{i}].id")),
+                format!("stage id {id:?} is used twice"),
+            ));
         }
         if stage_ports(&stage.stage_type).is_none() {
             let message = format!("unknown stage type {:?}", stage.stage_type);
@@ -91,7 +100,8 @@ fn check_stages(doc: &DataflowDocument, problems: &mut Vec<ErrorDetail>) {
 }
 
 fn check_edges(doc: &DataflowDocument, problems: &mut Vec<ErrorDetail>) {
-    let types: HashMap<&str, &str> = doc.stages.iter().map(|s| (s.id.as_str(), s.stage_type.as_str())).collect();
+    let types: HashMap<&str, &str> =
+        doc.stages.iter().map(|s| (s.id.as_str(), s.stage_type.as_str())).collect();
     let mut seen_edges = HashSet::new();
     let mut inbound: HashMap<(&str, &str), usize> = HashMap::new();
     for (i, edge) in doc.edges.iter().enumerate() {
@@ -107,14 +117,14 @@ fn check_edges(doc: &DataflowDocument, problems: &mut Vec<ErrorDetail>) {
                 problems.push(problem(None, Some(format!("edges[{i}].{side}")), message));
             }
         }
-        if let Some(ports) = types.get(from.stage).and_then(|t| stage_ports(t)) {
-            if !ports.dynamic_ports && !ports.has_output(from.port) {
-                let message = match from.port {
-                    Some(p) => format!("stage {:?} has no output port {p:?}", from.stage),
-                    None => format!("stage {:?} has no output", from.stage),
-                };
-                problems.push(problem(Some(from.stage), Some(format!("edges[{i}].from")), message));
-            }
+        let from_ports = types.get(from.stage).and_then(|t| stage_ports(t));
+        if let Some(ports) = from_ports.filter(|p| !p.dynamic_ports && !p.has_output(from.port)) {
+            let message = match from.port {
+                Some(p) => format!("stage {:?} has no output port {p:?}", from.stage),
+                None if ports.outputs.is_empty() => format!("stage {:?} has no output", from.stage),
+                None => format!("stage {:?} has no default output", from.stage),
+            };
+            problems.push(problem(Some(from.stage), Some(format!("edges[{i}].from")), message));
         }
         if let Some(ports) = types.get(to.stage).and_then(|t| stage_ports(t)) {
             if ports.dynamic_ports {
@@ -132,7 +142,8 @@ fn check_edges(doc: &DataflowDocument, problems: &mut Vec<ErrorDetail>) {
                     let count = inbound.entry((to.stage, port.name)).or_default();
                     *count += 1;
                     if *count == 2 && !port.many {
-                        let message = format!("input port {}.{} takes one edge; it has several", to.stage, port.name);
+                        let message =
+                            format!("input port {}.{} takes one edge; it has several", to.stage, port.name);
                         problems.push(problem(Some(to.stage), Some(format!("edges[{i}].to")), message));
                     }
                 }

@@ -2,7 +2,12 @@ use super::*;
 use crate::{Edge, Position, Stage};
 
 fn stage(id: &str, stage_type: &str) -> Stage {
-    Stage { id: id.into(), stage_type: stage_type.into(), options: Default::default(), position: Position::default() }
+    Stage {
+        id: id.into(),
+        stage_type: stage_type.into(),
+        options: Default::default(),
+        position: Position::default(),
+    }
 }
 
 fn edge(from: &str, to: &str) -> Edge {
@@ -69,12 +74,22 @@ fn every_problem_is_reported_at_once_with_its_stage() {
 fn named_ports_are_checked() {
     let d = doc(
         vec![stage("l", "read_csv"), stage("r", "read_csv"), stage("j", "join"), stage("f", "filter")],
-        vec![edge("l", "j.left"), edge("r", "j.middle"), edge("j.unmatched_left", "f"), edge("f.kept", "j.right")],
+        vec![
+            edge("l", "j.left"),
+            edge("r", "j.middle"),
+            edge("j.unmatched_left", "f"),
+            edge("f.kept", "j.right"),
+        ],
     );
     let text: Vec<String> = validate_document(&d).into_iter().map(|p| p.message).collect();
     assert_eq!(
         text,
-        vec!["stage \"j\" has no input port \"middle\"".to_string(), "stage \"f\" has no output port \"kept\"".into(), "stage \"f\" is part of a cycle".into(), "stage \"j\" is part of a cycle".into()]
+        vec![
+            "stage \"j\" has no input port \"middle\"".to_string(),
+            "stage \"f\" has no output port \"kept\"".into(),
+            "stage \"f\" is part of a cycle".into(),
+            "stage \"j\" is part of a cycle".into()
+        ]
     );
 }
 
@@ -84,7 +99,10 @@ fn an_input_port_takes_one_edge_except_union() {
         vec![stage("a", "read_csv"), stage("b", "read_csv"), stage("f", "filter")],
         vec![edge("a", "f"), edge("b", "f.in")],
     );
-    assert_eq!(messages(&validate_document(&two_into_filter)), vec!["input port f.in takes one edge; it has several"]);
+    assert_eq!(
+        messages(&validate_document(&two_into_filter)),
+        vec!["input port f.in takes one edge; it has several"]
+    );
     let two_into_union = doc(
         vec![stage("a", "read_csv"), stage("b", "read_csv"), stage("u", "union")],
         vec![edge("a", "u"), edge("b", "u")],

@@ -1,0 +1,85 @@
+//! A `tributary serve` child process on a free port.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::wait;
+
+pub const ADMIN_PASSWORD: &str = "e2e-admin-password";
+
+/// The `tributary` binary next to this test's build output (override: `TRIBUTARY_BIN`).
+pub fn binary() -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os("TRIBUTARY_BIN") {
+        return Ok(PathBuf::from(path));
+    }
+    // Tests run from <target>/<profile>/deps/.
+    let exe = std::env::current_exe()?;
+    let profile_dir = exe.parent().and_then(Path::parent).ok_or_else(|| anyhow::anyhow!("unexpected test path"))?;
+    let candidate = profile_dir.join("tributary");
+    anyhow::ensure!(candidate.exists(), "{} is missing: run `cargo build -p backend` first", candidate.display());
+    Ok(candidate)
+}
+
+pub struct Node {
+    child: Child,
+    pub base: String,
+    pub log: PathBuf,
+}
+
+impl Node {
+    /// Start a node with a fresh data dir under `work_dir` and wait until it is ready.
+    pub async fn start(work_dir: &Path, name: &str, database_url: Option<&str>) -> anyhow::Result<Self> {
+        let port = wait::free_port()?;
+        let data_dir = work_dir.join(format!("{name}-data"));
+        let log = work_dir.join(format!("{name}.log"));
+        let mut command = Command::new(binary()?);
+        command
+            .arg("serve")
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--node-name", name])
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .env("TRIBUTARY_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("TRIBUTARY_SECRET_KEY", "e2e-secret-key-e2e-secret-key-e2e-secret")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::from(std::fs::File::create(&log)?))
+            .stderr(Stdio::from(std::fs::File::options().append(true).open(&log)?));
+        if let Some(url) = database_url {
+            command.args(["--database-url", url]);
+        }
+        let child = command.spawn()?;
+        let mut node = Self { child, base: format!("http://127.0.0.1:{port}"), log };
+        node.wait_ready().await?;
+        Ok(node)
+    }
+
+    async fn wait_ready(&mut self) -> anyhow::Result<()> {
+        let client = reqwest::Client::new();
+        let url = format!("{}/readyz", self.base);
+        let result = wait::until("the node to report ready", Duration::from_secs(60), || {
+            let exited = self.child.try_wait().ok().flatten();
+            let request = client.get(&url).send();
+            async move {
+                if exited.is_some() {
+                    return Some(false);
+                }
+                matches!(request.await, Ok(r) if r.status().is_success()).then_some(true)
+            }
+        })
+        .await;
+        match result {
+            Ok(true) => Ok(()),
+            other => {
+                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+                anyhow::bail!("node did not become ready ({other:?}); its log:\n{log}")
+            }
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

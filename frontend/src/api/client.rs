@@ -1,0 +1,59 @@
+//! The one place requests are sent: JSON in and out under `/api/v1`, the session cookie sent by
+//! the browser (same origin), failures decoded into [`ApiError`], a lost session sent to login.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{ApiError, ApiResult};
+use crate::route::{Route, navigate};
+
+const API_BASE: &str = "/api/v1";
+const JSON: &str = "application/json";
+
+pub fn get(path: &str) -> RequestBuilder {
+    Request::get(&format!("{API_BASE}{path}")).header("Accept", JSON)
+}
+
+pub fn post(path: &str) -> RequestBuilder {
+    Request::post(&format!("{API_BASE}{path}")).header("Accept", JSON)
+}
+
+pub fn delete(path: &str) -> RequestBuilder {
+    Request::delete(&format!("{API_BASE}{path}")).header("Accept", JSON)
+}
+
+/// Sends a request without a body and decodes the JSON answer.
+pub async fn fetch_json<T: DeserializeOwned>(request: RequestBuilder) -> ApiResult<T> {
+    decode(send(request.build()).await?).await
+}
+
+/// Sends `body` as JSON and decodes the JSON answer.
+pub async fn send_json<B: Serialize, T: DeserializeOwned>(request: RequestBuilder, body: &B) -> ApiResult<T> {
+    decode(send(request.json(body)).await?).await
+}
+
+/// Sends a request whose answer has no body worth reading (`204 No Content`).
+pub async fn fetch_nothing(request: RequestBuilder) -> ApiResult<()> {
+    send(request.build()).await.map(drop)
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> ApiResult<Response> {
+    let request = request.map_err(ApiError::unsendable)?;
+    let response = request.send().await.map_err(ApiError::network)?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    let error = ApiError::from_response(status, &body);
+    if error.means_signed_out() {
+        navigate(&Route::Login);
+    }
+    Err(error)
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+    let status = response.status();
+    response.json().await.map_err(|e| ApiError::unexpected(status, e))
+}

@@ -1,0 +1,19 @@
+//! Typed client of the REST API (`/api/v1`, DESIGN §7) over the shared `model` types: one async
+//! function per endpoint the console uses.
+
+mod auth;
+mod client;
+mod cluster;
+mod dataflows;
+mod error;
+mod tokens;
+
+pub use auth::{login, logout, me};
+pub use cluster::list_nodes;
+pub use dataflows::{
+    create_dataflow, delete_dataflow, expose_version, get_dataflow, list_dataflows, list_versions,
+};
+pub use error::{ApiError, describe_detail};
+pub use tokens::{create_token, list_tokens, revoke_token};
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,38 @@
+//! One component per [`Route`], and [`page_for`], which picks it.
+
+mod admin;
+mod cluster;
+mod connections;
+mod dataflow_create;
+mod dataflow_delete;
+mod dataflow_detail;
+mod dataflow_table;
+mod dataflow_versions;
+mod dataflows;
+mod login;
+mod not_found;
+mod runs;
+mod schedules;
+mod services;
+mod token_create;
+
+pub use login::LoginPage;
+
+use leptos::prelude::*;
+
+use crate::route::Route;
+
+pub fn page_for(route: Route) -> AnyView {
+    match route {
+        Route::Login => view! { <LoginPage /> }.into_any(),
+        Route::Dataflows => view! { <dataflows::DataflowsPage /> }.into_any(),
+        Route::Dataflow(name) => view! { <dataflow_detail::DataflowPage name /> }.into_any(),
+        Route::Runs => view! { <runs::RunsPage /> }.into_any(),
+        Route::Schedules => view! { <schedules::SchedulesPage /> }.into_any(),
+        Route::Services => view! { <services::ServicesPage /> }.into_any(),
+        Route::Connections => view! { <connections::ConnectionsPage /> }.into_any(),
+        Route::Admin => view! { <admin::AdminPage /> }.into_any(),
+        Route::Cluster => view! { <cluster::ClusterPage /> }.into_any(),
+        Route::NotFound(path) => view! { <not_found::NotFoundPage path /> }.into_any(),
+    }
+}

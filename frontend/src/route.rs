@@ -1,0 +1,125 @@
+//! The console's addresses: which [`Route`] a path means, which path a route has, and (in
+//! [`history`]) how the browser's history drives the current route.
+
+mod history;
+
+pub use history::{navigate, use_route};
+
+use crate::percent::{decode_segment, encode_segment};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Login,
+    Dataflows,
+    Dataflow(String),
+    Runs,
+    Schedules,
+    Services,
+    Connections,
+    Admin,
+    Cluster,
+    /// Any other path, kept so the page can say what was asked for.
+    NotFound(String),
+}
+
+impl Route {
+    /// Reads `location.pathname`; `/` is the dataflow list and a trailing slash is ignored.
+    pub fn parse(pathname: &str) -> Self {
+        let segments: Vec<&str> = pathname.trim_end_matches('/').split('/').skip(1).collect();
+        match segments.as_slice() {
+            [] | ["dataflows"] => Self::Dataflows,
+            ["login"] => Self::Login,
+            ["dataflows", name] if !name.is_empty() => Self::Dataflow(decode_segment(name)),
+            ["runs"] => Self::Runs,
+            ["schedules"] => Self::Schedules,
+            ["services"] => Self::Services,
+            ["connections"] => Self::Connections,
+            ["admin"] => Self::Admin,
+            ["cluster"] => Self::Cluster,
+            _ => Self::NotFound(pathname.to_owned()),
+        }
+    }
+
+    pub fn path(&self) -> String {
+        match self {
+            Self::Login => "/login".into(),
+            Self::Dataflows => "/dataflows".into(),
+            Self::Dataflow(name) => format!("/dataflows/{}", encode_segment(name)),
+            Self::Runs => "/runs".into(),
+            Self::Schedules => "/schedules".into(),
+            Self::Services => "/services".into(),
+            Self::Connections => "/connections".into(),
+            Self::Admin => "/admin".into(),
+            Self::Cluster => "/cluster".into(),
+            Self::NotFound(path) => path.clone(),
+        }
+    }
+
+    /// The navigation entry this route belongs to (its `data-nav` value).
+    pub fn nav_key(&self) -> Option<&'static str> {
+        match self {
+            Self::Dataflows | Self::Dataflow(_) => Some("dataflows"),
+            Self::Runs => Some("runs"),
+            Self::Schedules => Some("schedules"),
+            Self::Services => Some("services"),
+            Self::Connections => Some("connections"),
+            Self::Admin => Some("admin"),
+            Self::Cluster => Some("cluster"),
+            Self::Login | Self::NotFound(_) => None,
+        }
+    }
+
+    /// The document title, most specific part first so browser tabs stay tellable apart.
+    pub fn title(&self) -> String {
+        let page = match self {
+            Self::Login => "Sign in",
+            Self::Dataflows => "Dataflows",
+            Self::Dataflow(name) => return format!("{name} · Dataflows · Tributary"),
+            Self::Runs => "Runs",
+            Self::Schedules => "Schedules",
+            Self::Services => "Services",
+            Self::Connections => "Connections",
+            Self::Admin => "Administration",
+            Self::Cluster => "Cluster",
+            Self::NotFound(_) => "Page not found",
+        };
+        format!("{page} · Tributary")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_and_trailing_slashes_mean_the_dataflow_list() {
+        assert_eq!(Route::parse("/"), Route::Dataflows);
+        assert_eq!(Route::parse(""), Route::Dataflows);
+        assert_eq!(Route::parse("/dataflows/"), Route::Dataflows);
+    }
+
+    #[test]
+    fn every_route_survives_a_round_trip() {
+        let routes = [
+            Route::Login,
+            Route::Dataflows,
+            Route::Dataflow("orders-daily".into()),
+            Route::Dataflow("with space".into()),
+            Route::Runs,
+            Route::Schedules,
+            Route::Services,
+            Route::Connections,
+            Route::Admin,
+            Route::Cluster,
+        ];
+        for route in routes {
+            assert_eq!(Route::parse(&route.path()), route);
+        }
+    }
+
+    #[test]
+    fn unknown_paths_are_kept_for_the_not_found_page() {
+        assert_eq!(Route::parse("/nope"), Route::NotFound("/nope".into()));
+        assert_eq!(Route::parse("/dataflows/a/b"), Route::NotFound("/dataflows/a/b".into()));
+    }
+}
