@@ -12,12 +12,14 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   exit 1
 fi
 
-say "checking formatting"
+say "checking formatting and lints"
 cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 say "building (dev profile, console included)"
 cargo build -p backend --bin tributary
-cargo test --workspace --exclude frontend --no-run
+cargo test --workspace --no-run
 
 say "running the tests"
-cargo test --workspace --exclude frontend
+cargo test --workspace

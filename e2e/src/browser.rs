@@ -27,7 +27,9 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|e| anyhow::anyhow!("cannot start {driver_bin} (apt-get install chromium-driver): {e}"))?;
+            .map_err(|e| {
+                anyhow::anyhow!("cannot start {driver_bin} (apt-get install chromium-driver): {e}")
+            })?;
         let status_url = format!("http://127.0.0.1:{port}/status");
         let ready = wait::until("chromedriver to listen", Duration::from_secs(20), || {
             let request = reqwest::get(status_url.clone());

@@ -7,6 +7,8 @@ use std::time::Duration;
 use crate::wait;
 
 pub const ADMIN_PASSWORD: &str = "e2e-admin-password";
+/// What `tributary serve` logs, followed by its address, once it accepts connections.
+const LISTENING: &str = "console and API on http://";
 
 /// The `tributary` binary next to this test's build output (override: `TRIBUTARY_BIN`).
 pub fn binary() -> anyhow::Result<PathBuf> {
@@ -15,9 +17,14 @@ pub fn binary() -> anyhow::Result<PathBuf> {
     }
     // Tests run from <target>/<profile>/deps/.
     let exe = std::env::current_exe()?;
-    let profile_dir = exe.parent().and_then(Path::parent).ok_or_else(|| anyhow::anyhow!("unexpected test path"))?;
+    let profile_dir =
+        exe.parent().and_then(Path::parent).ok_or_else(|| anyhow::anyhow!("unexpected test path"))?;
     let candidate = profile_dir.join("tributary");
-    anyhow::ensure!(candidate.exists(), "{} is missing: run `cargo build -p backend` first", candidate.display());
+    anyhow::ensure!(
+        candidate.exists(),
+        "{} is missing: run `cargo build -p backend` first",
+        candidate.display()
+    );
     Ok(candidate)
 }
 
@@ -28,15 +35,15 @@ pub struct Node {
 }
 
 impl Node {
-    /// Start a node with a fresh data dir under `work_dir` and wait until it is ready.
+    /// Start a node on a port of its choosing, with a fresh data dir under `work_dir`, and wait
+    /// until it is ready.
     pub async fn start(work_dir: &Path, name: &str, database_url: Option<&str>) -> anyhow::Result<Self> {
-        let port = wait::free_port()?;
         let data_dir = work_dir.join(format!("{name}-data"));
         let log = work_dir.join(format!("{name}.log"));
         let mut command = Command::new(binary()?);
         command
             .arg("serve")
-            .args(["--listen", &format!("127.0.0.1:{port}"), "--node-name", name])
+            .args(["--listen", "127.0.0.1:0", "--node-name", name])
             .arg("--data-dir")
             .arg(&data_dir)
             .env("TRIBUTARY_ADMIN_PASSWORD", ADMIN_PASSWORD)
@@ -48,9 +55,34 @@ impl Node {
             command.args(["--database-url", url]);
         }
         let child = command.spawn()?;
-        let mut node = Self { child, base: format!("http://127.0.0.1:{port}"), log };
+        let mut node = Self { child, base: String::new(), log };
+        node.base = node.wait_listening().await?;
         node.wait_ready().await?;
         Ok(node)
+    }
+
+    /// The address the node announces in its log once it listens.
+    async fn wait_listening(&mut self) -> anyhow::Result<String> {
+        let log = self.log.clone();
+        let found = wait::until("the node to listen", Duration::from_secs(60), || {
+            let exited = self.child.try_wait().ok().flatten().is_some();
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            async move {
+                if exited {
+                    return Some(None);
+                }
+                let (_, rest) = text.split_once(LISTENING)?;
+                let address = rest.split(|c: char| c == '/' || c.is_whitespace()).next()?;
+                Some(Some(format!("http://{address}")))
+            }
+        })
+        .await?;
+        found.ok_or_else(|| {
+            anyhow::anyhow!(
+                "node exited; its log:\n{}",
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            )
+        })
     }
 
     async fn wait_ready(&mut self) -> anyhow::Result<()> {

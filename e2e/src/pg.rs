@@ -4,7 +4,9 @@ use std::process::Command;
 
 fn psql(sql: &str) -> anyhow::Result<()> {
     let host = std::env::var("TRIBUTARY_TEST_PG_HOST").unwrap_or_else(|_| "127.0.0.1".into());
-    let output = Command::new("psql").args(["-h", &host, "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql]).output()?;
+    let output = Command::new("psql")
+        .args(["-h", &host, "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql])
+        .output()?;
     if !output.status.success() {
         anyhow::bail!("psql {sql:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     }

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
 //! The console journey of a new user, in real Chromium against a real node: sign in (after a
 //! wrong password), see the navigation, create a dataflow, find it in the list, open it, delete
 //! it, sign out. Once on PostgreSQL, once on the standard SQLite install.
@@ -70,9 +72,14 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
 
     // The REST API sees what the console made.
     let api = reqwest::Client::builder().cookie_store(true).build()?;
-    let login = api.post(format!("{}/api/v1/auth/login", node.base)).json(&serde_json::json!({"username": "admin", "password": ADMIN_PASSWORD})).send().await?;
+    let login = api
+        .post(format!("{}/api/v1/auth/login", node.base))
+        .json(&serde_json::json!({"username": "admin", "password": ADMIN_PASSWORD}))
+        .send()
+        .await?;
     assert!(login.status().is_success());
-    let stored: model::Dataflow = api.get(format!("{}/api/v1/dataflows/orders-e2e", node.base)).send().await?.json().await?;
+    let stored: model::Dataflow =
+        api.get(format!("{}/api/v1/dataflows/orders-e2e", node.base)).send().await?.json().await?;
     assert_eq!(stored.summary.description, "made in the browser");
     assert_eq!(stored.summary.created_by, "admin");
 
@@ -82,6 +89,8 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
     row.find(By::Css("a")).await?.click().await?;
     browser.element(By::Id("delete-dataflow")).await?.click().await?;
     browser.element(By::Id("confirm-delete")).await?.click().await?;
+    // Back on the list, which is now empty.
+    browser.element(By::Id("dataflow-empty")).await?;
     assert!(browser.gone(By::Css("tr[data-name='orders-e2e']")).await?, "deleted dataflow still listed");
     let gone = api.get(format!("{}/api/v1/dataflows/orders-e2e", node.base)).send().await?;
     assert_eq!(gone.status(), reqwest::StatusCode::NOT_FOUND);

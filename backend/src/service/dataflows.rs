@@ -6,7 +6,7 @@ use entities::{dataflow_versions, dataflows};
 use model::{
     Dataflow, DataflowDocument, DataflowKind, DataflowSummary, DataflowVersion, ErrorCode, Page, VersionInfo,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -94,7 +94,7 @@ async fn insert_version(
     Ok(())
 }
 
-/// Sorted by name; `search` matches anywhere in the name, case-insensitively.
+/// Sorted by name; `search` matches anywhere in the name or description, case-insensitively.
 pub async fn list(
     db: &impl ConnectionTrait,
     search: Option<&str>,
@@ -104,9 +104,10 @@ pub async fn list(
     let mut query = dataflows::Entity::find().order_by_asc(dataflows::Column::Name).limit(limit + 1);
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let lowered = Expr::expr(Func::lower(Expr::col(dataflows::Column::Name)));
-        query = query
-            .filter(lowered.like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+        let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+        let lower = |column| Expr::expr(Func::lower(Expr::col(column)));
+        let in_name = lower(dataflows::Column::Name).like(pattern());
+        query = query.filter(in_name.or(lower(dataflows::Column::Description).like(pattern())));
     }
     if let Some(cursor) = cursor {
         query = query.filter(dataflows::Column::Name.gt(cursor));

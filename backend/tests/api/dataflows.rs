@@ -161,6 +161,11 @@ async fn search_and_pages_cover_every_dataflow(app: TestApp) {
         found.items.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
         vec!["Gamma_orders", "delta-orders"]
     );
+    let mut described = empty("omega");
+    described.description = "Monthly ORDER totals".into();
+    assert_eq!(app.create_dataflow(&described).await.status(), StatusCode::CREATED);
+    let by_description: Page<DataflowSummary> = app.get_json("/api/v1/dataflows?search=order%20totals").await;
+    assert_eq!(by_description.items.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), vec!["omega"]);
     // `_` is a literal, not a wildcard.
     let literal: Page<DataflowSummary> = app.get_json("/api/v1/dataflows?search=a_o").await;
     assert_eq!(literal.items.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), vec!["Gamma_orders"]);

@@ -2,6 +2,8 @@
 //! named PostgreSQL database on the local server) and a node serving on `127.0.0.1:0`.
 //! [`both!`] runs a test against both stores.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
 mod app;
 mod auth;
 mod console;
