@@ -5,15 +5,18 @@
 //! # Layout
 //! - [`error`]: the error body every failing request returns, and its codes.
 //! - [`auth`]: login, the signed-in user, API tokens.
+//! - [`catalog`]: the stage catalog (ports, option schemas) and option checks.
 //! - [`dataflow`]: the dataflow document (stages, edges, parameters) and its structural validation.
 //! - [`api`]: request and response shapes of the dataflow endpoints, list pages, health.
 
 pub mod api;
 pub mod auth;
+pub mod catalog;
 pub mod dataflow;
 pub mod error;
 
 pub use api::*;
 pub use auth::*;
+pub use catalog::{OptionSpec, OptionType, PortSpecInfo, StageSpec, catalog, check_options, stage_spec};
 pub use dataflow::*;
 pub use error::*;

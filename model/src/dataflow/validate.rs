@@ -53,9 +53,11 @@ pub fn validate_document(doc: &DataflowDocument) -> Vec<ErrorDetail> {
     problems
 }
 
-/// Structural problems plus what a draft may lack but an exposed dataflow may not.
+/// Structural problems plus what a draft may lack but an exposed dataflow may not: options
+/// as the catalog describes them, connected required ports, the kind's rules.
 pub fn check_complete(doc: &DataflowDocument) -> Vec<ErrorDetail> {
     let mut problems = validate_document(doc);
+    problems.extend(crate::check_options(doc));
     check_required_ports(doc, &mut problems);
     check_kind_rules(doc, &mut problems);
     problems

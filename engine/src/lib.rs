@@ -1,0 +1,68 @@
+//! Tributary's engine: turns a dataflow document into Apache DataFusion plans and runs them.
+//! Every stage maps to DataFrame operations; the whole dataflow becomes one plan per sink, with
+//! fan-out ports computed once; taps count rows on every port while the plan runs.
+//!
+//! # Layout
+//! - [`error`]: [`EngineError`], with who is at fault and whether a retry can help.
+//! - [`params`]: `${parameter}` substitution in options.
+//! - [`paths`]: file paths confined to the data directory.
+//! - [`expr`]: SQL expressions parsed against a stage's input, and nothing but expressions.
+//! - [`options`]: typed access to a stage's options.
+//! - [`tap`]: per-port row counters inside the plan.
+//! - [`compile`]: document → DataFrames per port, sinks and the service output.
+//! - [`sink`]: writing CSV, JSON and Parquet atomically (temporary file, then rename).
+//! - [`run`]: executing a compiled dataflow with cancellation and live metrics.
+
+pub mod compile;
+pub mod error;
+pub mod expr;
+pub mod options;
+pub mod params;
+pub mod paths;
+pub mod run;
+pub mod sink;
+pub mod tap;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use datafusion::execution::session_state::SessionStateBuilder;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+pub use compile::{Compiled, Inputs, NoSubflows, Purpose, SubflowSource, compile};
+pub use error::{EngineError, EngineResult, Fault};
+pub use run::{RunMetrics, StageMetrics, execute, snapshot};
+
+/// Settings shared by every compilation on a node.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub data_dir: PathBuf,
+    /// Parallelism of hash aggregates and joins.
+    pub partitions: usize,
+}
+
+impl Engine {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        let partitions = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Self { data_dir: data_dir.into(), partitions }
+    }
+
+    /// A DataFusion session that keeps records in input order along linear pipelines (so
+    /// `limit`, `distinct` and sequence ids follow the file) and still parallelises aggregates
+    /// and joins by hash.
+    pub fn session(&self) -> SessionContext {
+        let mut config = SessionConfig::new().with_target_partitions(self.partitions).with_batch_size(8192);
+        let options = config.options_mut();
+        options.optimizer.repartition_file_scans = false;
+        options.optimizer.enable_round_robin_repartition = false;
+        options.execution.collect_statistics = false;
+        // Field names are case-sensitive as written, like the files they come from.
+        options.sql_parser.enable_ident_normalization = false;
+        let state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .with_query_planner(Arc::new(tap::TapQueryPlanner))
+            .build();
+        SessionContext::new_with_state(state)
+    }
+}

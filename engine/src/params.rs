@@ -1,0 +1,122 @@
+//! `${name}` in option values: replaced by the run's (or call's, or schedule's) parameter, else
+//! by the parameter's declared default.
+
+use std::collections::BTreeMap;
+
+use model::DataflowDocument;
+use serde_json::Value;
+
+use crate::error::{EngineError, EngineResult};
+
+/// The effective parameter values: declared defaults overridden by `given`. Unknown names in
+/// `given` are refused so a typo does not pass silently.
+pub fn resolve(
+    doc: &DataflowDocument,
+    given: &BTreeMap<String, Value>,
+) -> EngineResult<BTreeMap<String, Value>> {
+    let mut values = BTreeMap::new();
+    for param in &doc.parameters {
+        if let Some(default) = &param.default {
+            values.insert(param.name.clone(), default.clone());
+        }
+    }
+    for (name, value) in given {
+        if !doc.parameters.iter().any(|p| &p.name == name) {
+            let declared: Vec<&str> = doc.parameters.iter().map(|p| p.name.as_str()).collect();
+            return Err(EngineError {
+                path: Some(format!("parameters.{name}")),
+                stage: None,
+                ..EngineError::user(
+                    "",
+                    format!("unknown parameter {name:?} (declared: {})", declared.join(", ")),
+                )
+            });
+        }
+        values.insert(name.clone(), value.clone());
+    }
+    Ok(values)
+}
+
+/// Replace every `${name}` in the strings of `value`. A string that is exactly `${name}` takes
+/// the parameter's value with its type; inside longer text the value is written as text.
+pub fn substitute(stage: &str, value: &Value, params: &BTreeMap<String, Value>) -> EngineResult<Value> {
+    Ok(match value {
+        Value::String(text) => substitute_text(stage, text, params)?,
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| substitute(stage, v, params)).collect::<EngineResult<_>>()?)
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), substitute(stage, v, params)?)))
+                .collect::<EngineResult<_>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+fn substitute_text(stage: &str, text: &str, params: &BTreeMap<String, Value>) -> EngineResult<Value> {
+    if !text.contains("${") {
+        return Ok(Value::String(text.to_owned()));
+    }
+    let lookup = |name: &str| {
+        params.get(name).ok_or_else(|| {
+            EngineError::user(stage, format!("parameter {name:?} has no value and no default"))
+        })
+    };
+    if let Some(name) = text.strip_prefix("${").and_then(|t| t.strip_suffix('}')).filter(|n| !n.contains('}'))
+    {
+        return lookup(name).cloned();
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end =
+            after.find('}').ok_or_else(|| EngineError::user(stage, format!("unclosed ${{ in {text:?}")))?;
+        match lookup(&after[..end])? {
+            Value::String(s) => out.push_str(s),
+            other => out.push_str(&other.to_string()),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(Value::String(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn params() -> BTreeMap<String, Value> {
+        BTreeMap::from([("input".into(), json!("orders.csv")), ("limit".into(), json!(10))])
+    }
+
+    #[test]
+    fn whole_values_keep_their_type_and_text_is_spliced() {
+        let options = json!({"path": "in/${input}", "count": "${limit}", "keys": ["${input}"], "n": 3});
+        let out = substitute("s", &options, &params()).unwrap();
+        assert_eq!(out, json!({"path": "in/orders.csv", "count": 10, "keys": ["orders.csv"], "n": 3}));
+    }
+
+    #[test]
+    fn missing_parameters_name_the_stage() {
+        let err = substitute("read", &json!("${nope}"), &params()).unwrap_err();
+        assert_eq!(err.stage.as_deref(), Some("read"));
+        assert!(err.message.contains("nope"));
+        assert!(substitute("read", &json!("a ${input"), &params()).is_err());
+    }
+
+    #[test]
+    fn given_values_override_defaults_and_unknown_names_are_refused() {
+        let doc: DataflowDocument = serde_json::from_value(json!({
+            "name": "d", "kind": "job", "parameters": [{"name": "input", "default": "a.csv"}]
+        }))
+        .unwrap();
+        let resolved = resolve(&doc, &BTreeMap::from([("input".into(), json!("b.csv"))])).unwrap();
+        assert_eq!(resolved["input"], json!("b.csv"));
+        assert!(resolve(&doc, &BTreeMap::from([("inptu".into(), json!("b.csv"))])).is_err());
+    }
+}

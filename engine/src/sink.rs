@@ -1,0 +1,140 @@
+//! Writing a sink's records: to a temporary file beside the target, renamed over it only when
+//! every record is written, so a failed or cancelled run never leaves a half-written file.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use datafusion::arrow::csv::WriterBuilder as CsvWriterBuilder;
+use datafusion::arrow::json::LineDelimitedWriter;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::parquet::arrow::ArrowWriter;
+use futures::StreamExt;
+use tokio_util::sync::CancellationToken;
+
+use crate::compile::Sink;
+use crate::error::{EngineError, EngineResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SinkFormat {
+    Csv { delimiter: u8, header: bool },
+    Json,
+    Parquet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    Overwrite,
+    Append,
+    ErrorIfExists,
+}
+
+enum Writer {
+    Csv(datafusion::arrow::csv::Writer<BufWriter<File>>),
+    Json(LineDelimitedWriter<BufWriter<File>>),
+    Parquet(ArrowWriter<BufWriter<File>>),
+}
+
+impl Writer {
+    fn write(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        match self {
+            Self::Csv(w) => w.write(batch).map_err(|e| e.to_string()),
+            Self::Json(w) => w.write(batch).map_err(|e| e.to_string()),
+            Self::Parquet(w) => w.write(batch).map_err(|e| e.to_string()),
+        }
+    }
+
+    fn finish(self) -> Result<(), String> {
+        match self {
+            Self::Csv(w) => w.into_inner().flush().map_err(|e| e.to_string()),
+            Self::Json(mut w) => {
+                w.finish().map_err(|e| e.to_string())?;
+                w.into_inner().flush().map_err(|e| e.to_string())
+            }
+            Self::Parquet(w) => w.close().map(|_| ()).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// Removes the temporary file unless the write completed.
+struct TempFile(Option<PathBuf>);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "output".into());
+    target.with_file_name(format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple()))
+}
+
+/// Write every record of the sink's input; returns the number of records written.
+pub async fn write(sink: &Sink, cancel: &CancellationToken) -> EngineResult<u64> {
+    let stage = sink.stage.as_str();
+    let io = |what: &str, e: &dyn std::fmt::Display| {
+        EngineError::external(Some(stage), format!("{what} {}: {e}", sink.path.display()))
+    };
+    let exists = sink.path.exists();
+    if exists && sink.mode == WriteMode::ErrorIfExists {
+        return Err(EngineError::option(
+            stage,
+            "mode",
+            format!("{} exists and mode is error_if_exists", sink.path.display()),
+        ));
+    }
+    if let Some(parent) = sink.path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io("cannot create the directory of", &e))?;
+    }
+    let temp = TempFile(Some(temp_path(&sink.path)));
+    let temp_file = temp.0.clone().unwrap_or_default();
+    let appending = exists && sink.mode == WriteMode::Append;
+    if appending {
+        std::fs::copy(&sink.path, &temp_file).map_err(|e| io("cannot copy", &e))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&temp_file)
+        .map_err(|e| io("cannot write next to", &e))?;
+    let appended_to_nonempty = appending && file.metadata().map(|m| m.len() > 0).unwrap_or(false);
+    let out = BufWriter::new(file);
+    let mut stream = sink
+        .input
+        .clone()
+        .execute_stream()
+        .await
+        .map_err(|e| EngineError::from_datafusion(Some(stage), e))?;
+    let mut writer = match sink.format {
+        SinkFormat::Csv { delimiter, header } => Writer::Csv(
+            CsvWriterBuilder::new()
+                .with_delimiter(delimiter)
+                .with_header(header && !appended_to_nonempty)
+                .build(out),
+        ),
+        SinkFormat::Json => Writer::Json(LineDelimitedWriter::new(out)),
+        SinkFormat::Parquet => Writer::Parquet(
+            ArrowWriter::try_new(out, stream.schema(), None)
+                .map_err(|e| EngineError::external(Some(stage), e.to_string()))?,
+        ),
+    };
+    let mut rows = 0u64;
+    loop {
+        let next = tokio::select! {
+            () = cancel.cancelled() => return Err(EngineError::cancelled()),
+            next = stream.next() => next,
+        };
+        let Some(batch) = next else { break };
+        let batch = batch.map_err(|e| EngineError::from_datafusion(Some(stage), e))?;
+        rows += batch.num_rows() as u64;
+        writer.write(&batch).map_err(|e| io("cannot write", &e))?;
+    }
+    writer.finish().map_err(|e| io("cannot finish", &e))?;
+    std::fs::rename(&temp_file, &sink.path).map_err(|e| io("cannot move the finished file to", &e))?;
+    let mut temp = temp;
+    temp.0 = None;
+    Ok(rows)
+}
