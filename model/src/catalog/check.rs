@@ -131,8 +131,8 @@ mod tests {
             vec![
                 "options.colour",
                 "options.has_header",
-                "options.type",
                 "options.keys[0].right",
+                "options.type",
                 "options.predicate"
             ],
             "{found:?}"
