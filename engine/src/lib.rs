@@ -11,8 +11,10 @@
 //! - [`tap`]: per-port row counters inside the plan.
 //! - [`compile`]: document → DataFrames per port, sinks and the service output.
 //! - [`sink`]: writing CSV, JSON and Parquet atomically (temporary file, then rename).
+//! - [`api`]: checking (problems, schemas), previews and service calls.
 //! - [`run`]: executing a compiled dataflow with cancellation and live metrics.
 
+pub mod api;
 pub mod compile;
 pub mod error;
 pub mod expr;
@@ -29,7 +31,7 @@ use std::sync::Arc;
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-pub use compile::{Compiled, Inputs, NoSubflows, Purpose, SubflowSource, compile};
+pub use compile::{Compiled, Inputs, NoSubflows, Purpose, SubflowSource, compile, compile_with};
 pub use error::{EngineError, EngineResult, Fault};
 pub use run::{RunMetrics, StageMetrics, execute, snapshot};
 

@@ -4,25 +4,15 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::compile::Compiled;
 use crate::error::EngineResult;
 use crate::sink;
 
-/// Rows in and out of one stage.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StageMetrics {
-    pub stage: String,
-    pub rows_in: u64,
-    /// Rows per output port; a sink reports what it wrote under `written`.
-    pub rows_out: BTreeMap<String, u64>,
-    /// Time between the first and the last records leaving (or, for sinks, being written).
-    pub elapsed_ms: u64,
-}
+pub use model::StageMetrics;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunMetrics {
     pub stages: Vec<StageMetrics>,
 }

@@ -124,6 +124,7 @@ pub async fn write(sink: &Sink, cancel: &CancellationToken) -> EngineResult<u64>
     let mut rows = 0u64;
     loop {
         let next = tokio::select! {
+            biased;
             () = cancel.cancelled() => return Err(EngineError::cancelled()),
             next = stream.next() => next,
         };

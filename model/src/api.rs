@@ -61,6 +61,9 @@ pub struct DataflowVersion {
 pub struct ValidationReport {
     pub valid: bool,
     pub problems: Vec<ErrorDetail>,
+    /// The fields on every port that could be computed, by `stage.port`.
+    #[serde(default)]
+    pub schemas: std::collections::BTreeMap<String, Vec<crate::FieldSchema>>,
 }
 
 /// `GET /cluster/nodes`.

@@ -7,6 +7,7 @@
 //! - [`auth`]: login, the signed-in user, API tokens.
 //! - [`catalog`]: the stage catalog (ports, option schemas) and option checks.
 //! - [`dataflow`]: the dataflow document (stages, edges, parameters) and its structural validation.
+//! - [`runs`]: runs, service calls and previews.
 //! - [`api`]: request and response shapes of the dataflow endpoints, list pages, health.
 
 pub mod api;
@@ -14,9 +15,11 @@ pub mod auth;
 pub mod catalog;
 pub mod dataflow;
 pub mod error;
+pub mod runs;
 
 pub use api::*;
 pub use auth::*;
 pub use catalog::{OptionSpec, OptionType, PortSpecInfo, StageSpec, catalog, check_options, stage_spec};
 pub use dataflow::*;
 pub use error::*;
+pub use runs::*;

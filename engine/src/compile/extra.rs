@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use datafusion::prelude::{DataFrame, Expr, ident};
 use serde_json::Value;
 
-use super::{Purpose, StageContext, StageInputs, SubflowSource, compile_in};
+use super::{StageContext, StageInputs, SubflowSource, compile_in};
 use crate::error::{EngineError, EngineResult};
 
 /// Compile the embedded dataflow with this stage's inputs fed to its `input` stages (by stage
@@ -42,7 +42,7 @@ pub(crate) async fn subflow(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let prefix = format!("{}/", sc.id());
-    let purpose = if sc.purpose == Purpose::Run { Purpose::Run } else { Purpose::Check };
+    let purpose = sc.purpose;
     let inner =
         Box::pin(compile_in(sc.engine, sc.ctx, &document, &parameters, given, subflows, purpose, &prefix))
             .await?;

@@ -10,6 +10,8 @@ mod extra;
 mod relational;
 mod sources;
 
+pub use sources::input_schema;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -49,6 +51,10 @@ pub type Inputs = BTreeMap<String, DataFrame>;
 pub enum Purpose {
     Check,
     Run,
+    /// Check, and read only the first `rows` records of each source.
+    Preview {
+        rows: usize,
+    },
 }
 
 /// A file the run writes.
@@ -173,11 +179,20 @@ pub async fn compile(
     subflows: &dyn SubflowSource,
     purpose: Purpose,
 ) -> EngineResult<Compiled> {
-    let ctx = engine.session();
-    compile_in(engine, &ctx, doc, given, inputs, subflows, purpose, "").await.map(|mut c| {
-        c.ctx = ctx;
-        c
-    })
+    compile_with(engine, engine.session(), doc, given, inputs, subflows, purpose).await
+}
+
+/// [`compile`] in a given session (whose tables `inputs` may come from).
+pub async fn compile_with(
+    engine: &Engine,
+    ctx: SessionContext,
+    doc: &DataflowDocument,
+    given: &BTreeMap<String, Value>,
+    inputs: Inputs,
+    subflows: &dyn SubflowSource,
+    purpose: Purpose,
+) -> EngineResult<Compiled> {
+    compile_in(engine, &ctx, doc, given, inputs, subflows, purpose, "").await
 }
 
 /// Compile inside an existing session; `prefix` namespaces the ports of an embedded subflow.

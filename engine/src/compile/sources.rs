@@ -82,7 +82,13 @@ pub(crate) async fn read(sc: &StageContext<'_>) -> EngineResult<DataFrame> {
         }
         err
     })?;
-    apply_schema(sc, frame)
+    let frame = apply_schema(sc, frame)?;
+    match sc.purpose {
+        super::Purpose::Preview { rows } => {
+            frame.limit(0, Some(rows)).map_err(|e| EngineError::from_datafusion(Some(id), e))
+        }
+        _ => Ok(frame),
+    }
 }
 
 /// `schema` on `read_csv`: cast the named fields instead of trusting inference.
