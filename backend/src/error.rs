@@ -22,16 +22,18 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         InvalidJson | InvalidRequest => StatusCode::BAD_REQUEST,
         Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
         Forbidden => StatusCode::FORBIDDEN,
-        NotFound | DataflowNotFound | VersionNotFound | TokenNotFound => StatusCode::NOT_FOUND,
+        NotFound | DataflowNotFound | VersionNotFound | TokenNotFound | RunNotFound | ServiceNotFound => {
+            StatusCode::NOT_FOUND
+        }
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        AlreadyExists => StatusCode::CONFLICT,
+        AlreadyExists | NotExposed | RunFinished => StatusCode::CONFLICT,
         PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         InvalidDataflow => StatusCode::UNPROCESSABLE_ENTITY,
         PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
         NotReady => StatusCode::SERVICE_UNAVAILABLE,
-        Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        Internal | ServiceFailed => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

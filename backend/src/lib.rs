@@ -7,6 +7,7 @@
 //! - [`auth`]: passwords, secrets, permissions and the authenticated principal.
 //! - [`service`]: the rules and transactions behind each endpoint, one module per resource.
 //! - [`http`]: the router, middleware, extractors and one module of handlers per resource.
+//! - [`runner`]: the worker that claims queued runs and executes them on the engine.
 //! - [`cluster`]: this node's row in `nodes` and its heartbeat.
 //! - [`error`]: the one error type and its code → status table.
 //! - [`state`]: [`state::AppState`], the cheap handles every handler gets.
@@ -19,6 +20,7 @@ pub mod cluster;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod runner;
 pub mod service;
 pub mod shutdown;
 pub mod state;

@@ -16,6 +16,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub node_name: Arc<str>,
     pub shutdown: Shutdown,
+    pub engine: Arc<engine::Engine>,
+    pub runner: Arc<crate::runner::RunnerHandle>,
+    pub services: Arc<crate::service::services::ServiceCache>,
 }
 
 impl AppState {
@@ -30,9 +33,13 @@ impl AppState {
         };
         crate::service::roles::seed_builtin_roles(&db).await?;
         crate::service::users::bootstrap_admin(&db, config.admin_password.as_ref()).await?;
+        std::fs::create_dir_all(&config.data_dir)?;
         Ok(Self {
             db,
             replica,
+            engine: Arc::new(engine::Engine::new(config.data_dir.clone())),
+            runner: Arc::default(),
+            services: Arc::default(),
             node_name: config.node_name.as_str().into(),
             config: Arc::new(config),
             shutdown: Shutdown::default(),

@@ -158,3 +158,26 @@ pub async fn call_service(
         .ok_or_else(|| EngineError::user("", "the service has no output stage"))?;
     collect_rows(Some(&output), df).await
 }
+
+/// A record given as text (query strings): each value parsed as its input field's type.
+pub fn text_row(doc: &DataflowDocument, values: &BTreeMap<String, String>) -> EngineResult<Row> {
+    let (stage, schema) = input_stage(doc)?;
+    let mut row = Row::new();
+    for (name, text) in values {
+        let field = schema
+            .field_with_name(name)
+            .map_err(|_| EngineError::user(&stage.id, format!("the service has no input field {name:?}")))?;
+        use datafusion::arrow::datatypes::DataType as D;
+        let value = match field.data_type() {
+            D::Int64 => text.parse::<i64>().map(Value::from).ok(),
+            D::Float64 => text.parse::<f64>().ok().map(Value::from),
+            D::Boolean => text.parse::<bool>().ok().map(Value::from),
+            _ => Some(Value::from(text.clone())),
+        }
+        .ok_or_else(|| {
+            EngineError::user(&stage.id, format!("{name}={text:?} is not a valid {}", field.data_type()))
+        })?;
+        row.insert(name.clone(), value);
+    }
+    Ok(row)
+}

@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //! users, roles, user_roles, sessions, api_tokens, dataflows, dataflow_versions, audit_events,
-//! nodes: one module each, named after its table.
+//! nodes, runs, run_logs: one module each, named after its table.
 
 pub mod api_tokens;
 pub mod audit_events;
@@ -11,6 +11,8 @@ pub mod dataflow_versions;
 pub mod dataflows;
 pub mod nodes;
 pub mod roles;
+pub mod run_logs;
+pub mod runs;
 pub mod sessions;
 pub mod user_roles;
 pub mod users;

@@ -4,16 +4,18 @@
 //!
 //! # Layout
 //! - `m20261125_000001_initial`: users, roles, sessions, tokens, dataflows and versions, audit, nodes.
+//! - `m20261125_000002_runs`: the run queue and run logs.
 
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial;
+mod m20261125_000002_runs;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_initial::Migration)]
+        vec![Box::new(m20261125_000001_initial::Migration), Box::new(m20261125_000002_runs::Migration)]
     }
 }

@@ -27,6 +27,20 @@ pub struct DataflowDocument {
 }
 
 impl DataflowDocument {
+    /// Modules besides `core` a node must carry to run this dataflow, sorted.
+    pub fn required_modules(&self) -> Vec<String> {
+        let mut modules: Vec<String> = self
+            .stages
+            .iter()
+            .filter_map(|s| stage_ports(&s.stage_type))
+            .map(|p| p.module.to_string())
+            .filter(|m| m != "core")
+            .collect();
+        modules.sort();
+        modules.dedup();
+        modules
+    }
+
     /// A document with no stages: what "new dataflow" starts from.
     pub fn empty(name: impl Into<String>, kind: DataflowKind) -> Self {
         Self {

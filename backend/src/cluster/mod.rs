@@ -36,6 +36,7 @@ pub fn start_background_tasks(state: &AppState, address: SocketAddr) -> Supervis
             }
         }
     });
+    crate::runner::start(&mut supervisor, state.clone());
     let purge_state = state.clone();
     supervisor.spawn("session-purge", move |cancel| async move {
         let mut tick = tokio::time::interval(SESSION_PURGE_INTERVAL);

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/dataflows", get(list).post(create))
         .route("/dataflows/validate", post(validate))
+        .route("/dataflows/preview", post(preview))
         .route("/dataflows/import", post(import))
         .route("/dataflows/{name}", get(read).put(replace).delete(remove))
         .route("/dataflows/{name}/export", get(export))
@@ -149,13 +150,46 @@ async fn expose(
     Ok(AppJson(dataflows::expose(&state.db, &meta.audit(&state, &principal.username), &name, number).await?))
 }
 
+/// Structure, options and the dataflow's kind first; when the structure holds, the engine checks
+/// expressions, fields and files and computes the schema on every port.
 async fn validate(
+    State(state): State<AppState>,
     principal: Principal,
     AppJson(document): AppJson<DataflowDocument>,
 ) -> AppResult<AppJson<ValidationReport>> {
     principal.require(Permission::DataflowsView)?;
-    let problems = model::check_complete(&document);
-    Ok(AppJson(ValidationReport { valid: problems.is_empty(), problems }))
+    let mut problems = model::check_complete(&document);
+    let mut schemas = Default::default();
+    if model::validate_document(&document).is_empty() {
+        let subflows = crate::runner::DbSubflows(&state.db);
+        let (found, engine_problems) =
+            engine::api::check(&state.engine, &document, &Default::default(), &subflows).await;
+        schemas = found;
+        for problem in engine_problems {
+            if !problems.iter().any(|p| p.stage == problem.stage && p.path == problem.path) {
+                problems.push(problem);
+            }
+        }
+    }
+    Ok(AppJson(ValidationReport { valid: problems.is_empty(), problems, schemas }))
+}
+
+async fn preview(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppJson(request): AppJson<model::PreviewRequest>,
+) -> AppResult<AppJson<model::PreviewResponse>> {
+    principal.require(Permission::DataflowsEdit)?;
+    let structural = model::validate_document(&request.document);
+    if !structural.is_empty() {
+        let message = format!("the dataflow has {} problem(s)", structural.len());
+        return Err(AppError::new(ErrorCode::InvalidDataflow, message).with_details(structural));
+    }
+    let subflows = crate::runner::DbSubflows(&state.db);
+    let limit = request.limit.unwrap_or(50);
+    Ok(AppJson(
+        engine::api::preview(&state.engine, &request.document, &request.parameters, limit, &subflows).await,
+    ))
 }
 
 async fn export(

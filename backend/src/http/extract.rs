@@ -53,6 +53,39 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
     }
 }
 
+/// An optional JSON body: an empty body gives `T::default()`, anything else must be valid JSON
+/// of `T` (same errors as [`AppJson`]).
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::new(
+                    ErrorCode::PayloadTooLarge,
+                    "the request body is larger than this server accepts",
+                )
+            } else {
+                AppError::invalid(rejection.body_text())
+            }
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(T::default()));
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(&mut deserializer).map(Self).map_err(|e| {
+            let code = if e.inner().is_syntax() || e.inner().is_eof() {
+                ErrorCode::InvalidJson
+            } else {
+                ErrorCode::InvalidRequest
+            };
+            AppError::new(code, format!("the request body is not valid: {e}"))
+        })
+    }
+}
+
 /// `Query` with the API's error body.
 pub struct AppQuery<T>(pub T);
 

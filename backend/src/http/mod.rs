@@ -9,6 +9,9 @@ pub mod dataflows;
 pub mod extract;
 pub mod health;
 pub mod middleware;
+pub mod runs;
+pub mod services;
+pub mod stages;
 pub mod tokens;
 
 use axum::Router;
@@ -28,11 +31,15 @@ pub fn build_router(state: AppState) -> Router {
         .merge(tokens::routes())
         .merge(dataflows::routes())
         .merge(admin::routes())
+        .merge(runs::routes())
+        .merge(services::routes())
+        .merge(stages::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest("/api/v1", api)
         .merge(health::routes())
+        .merge(services::classic_routes())
         .route("/assets/{*path}", get(console::asset))
         .fallback(console_or_not_found)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))

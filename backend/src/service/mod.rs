@@ -5,6 +5,8 @@ pub mod api_tokens;
 pub mod audit;
 pub mod dataflows;
 pub mod roles;
+pub mod runs;
+pub mod services;
 pub mod sessions;
 pub mod users;
 

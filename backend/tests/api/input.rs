@@ -100,7 +100,7 @@ async fn unknown_routes_and_methods_get_the_error_body(app: TestApp) {
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
     assert_eq!(serde_json::from_slice::<ErrorBody>(&bytes).unwrap().error.code, "method_not_allowed");
 
-    let response = router.oneshot(request("GET", "/rest/unknown/results.json")).await.unwrap();
+    let response = router.oneshot(request("GET", "/rest/unknown/summary.xml")).await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
 }

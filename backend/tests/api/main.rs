@@ -9,6 +9,8 @@ mod auth;
 mod console;
 mod dataflows;
 mod input;
+mod runs;
+mod services;
 mod store;
 
 /// Declare `sqlite::name` and `postgres::name` tests that run `name(app)` on each store.

@@ -1,0 +1,107 @@
+//! Services: `POST /api/v1/services/{name}` (`{"rows", "parameters"}` → `{"rows"}`), `GET
+//! /api/v1/services/{name}?field=value` (one record), and the classic form under `/rest`:
+//! `GET /rest/{name}/results.json?Data.Field=…&Option.Name=…` and `POST` with
+//! `{"Input": {"Row": […]}}`, answered as `{"Output": {"Row": […]}}`.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use model::{ServiceRequest, ServiceResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::extract::{AppJson, AppPath, AppQuery};
+use crate::auth::{Permission, Principal};
+use crate::error::AppResult;
+use crate::service::services;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/services/{name}", get(call_one).post(call))
+}
+
+/// Mounted at the root, beside `/api/v1`.
+pub fn classic_routes() -> Router<AppState> {
+    Router::new().route("/rest/{name}/results.json", get(classic_get).post(classic_post))
+}
+
+async fn call(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+    AppJson(request): AppJson<ServiceRequest>,
+) -> AppResult<AppJson<ServiceResponse>> {
+    principal.require(Permission::ServicesCall)?;
+    let rows = services::call(&state, &name, &request.rows, &request.parameters).await?;
+    Ok(AppJson(ServiceResponse { rows }))
+}
+
+async fn call_one(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+    AppQuery(fields): AppQuery<BTreeMap<String, String>>,
+) -> AppResult<AppJson<ServiceResponse>> {
+    principal.require(Permission::ServicesCall)?;
+    let row = services::text_row(&state, &name, &fields).await?;
+    let rows = services::call(&state, &name, &[row], &BTreeMap::new()).await?;
+    Ok(AppJson(ServiceResponse { rows }))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ClassicRows {
+    row: Vec<serde_json::Map<String, Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct ClassicRequest {
+    input: ClassicRows,
+    #[serde(default)]
+    option: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ClassicResponse {
+    output: ClassicRows,
+}
+
+async fn classic_post(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+    AppJson(request): AppJson<ClassicRequest>,
+) -> AppResult<AppJson<ClassicResponse>> {
+    principal.require(Permission::ServicesCall)?;
+    let rows = services::call(&state, &name, &request.input.row, &request.option).await?;
+    Ok(AppJson(ClassicResponse { output: ClassicRows { row: rows } }))
+}
+
+async fn classic_get(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+    AppQuery(query): AppQuery<BTreeMap<String, String>>,
+) -> AppResult<AppJson<ClassicResponse>> {
+    principal.require(Permission::ServicesCall)?;
+    let mut data = BTreeMap::new();
+    let mut options = BTreeMap::new();
+    for (key, value) in query {
+        if let Some(field) = key.strip_prefix("Data.") {
+            data.insert(field.to_owned(), value);
+        } else if let Some(option) = key.strip_prefix("Option.") {
+            options.insert(option.to_owned(), Value::from(value));
+        } else {
+            return Err(crate::error::AppError::invalid(format!(
+                "query parameter {key:?} should start with Data. or Option."
+            )));
+        }
+    }
+    let row = services::text_row(&state, &name, &data).await?;
+    let rows = services::call(&state, &name, &[row], &options).await?;
+    Ok(AppJson(ClassicResponse { output: ClassicRows { row: rows } }))
+}

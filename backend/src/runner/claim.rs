@@ -1,0 +1,73 @@
+//! Taking the oldest queued run this node can serve.
+
+use chrono::{TimeDelta, Utc};
+use entities::runs;
+use model::RunStatus;
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::state::AppState;
+
+/// How long a claimed run belongs to its node without renewal.
+pub const LEASE: TimeDelta = TimeDelta::seconds(30);
+
+/// Every value of `required_modules` this node satisfies: each subset of its modules besides
+/// `core`, sorted and comma-joined (the empty string for core-only dataflows).
+fn servable(modules: &[String]) -> Vec<String> {
+    let extra: Vec<&String> = modules.iter().filter(|m| *m != "core").collect();
+    let mut sets = Vec::new();
+    for mask in 0u32..(1 << extra.len()) {
+        let mut chosen: Vec<&str> =
+            extra.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, m)| m.as_str()).collect();
+        chosen.sort_unstable();
+        sets.push(chosen.join(","));
+    }
+    sets
+}
+
+pub async fn claim(state: &AppState) -> Result<Option<runs::Model>, DbErr> {
+    let txn = crate::store::begin_write(&state.db).await?;
+    let candidate = runs::Entity::find()
+        .filter(runs::Column::Status.eq(RunStatus::Queued.as_str()))
+        .filter(runs::Column::RequiredModules.is_in(servable(&state.config.modules)))
+        .order_by_asc(runs::Column::CreatedAt)
+        .limit(1)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .one(&txn)
+        .await?;
+    let Some(run) = candidate else {
+        txn.commit().await?;
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let claimed = runs::Entity::update_many()
+        .col_expr(runs::Column::Status, Expr::value(RunStatus::Running.as_str()))
+        .col_expr(runs::Column::Node, Expr::value(state.node_name.to_string()))
+        .col_expr(runs::Column::StartedAt, Expr::value(now))
+        .col_expr(runs::Column::LeaseUntil, Expr::value(now + LEASE))
+        .filter(runs::Column::Id.eq(&run.id))
+        .filter(runs::Column::Status.eq(RunStatus::Queued.as_str()))
+        .exec(&txn)
+        .await?;
+    let row = if claimed.rows_affected == 1 {
+        runs::Entity::find_by_id(run.id.clone()).one(&txn).await?
+    } else {
+        None
+    };
+    txn.commit().await?;
+    Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::servable;
+
+    #[test]
+    fn a_node_serves_every_subset_of_its_modules() {
+        let modules = |m: &[&str]| m.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(servable(&modules(&["core"])), vec![""]);
+        let mut sets = servable(&modules(&["core", "quality", "address"]));
+        sets.sort();
+        assert_eq!(sets, vec!["", "address", "address,quality", "quality"]);
+    }
+}

@@ -1,0 +1,161 @@
+//! Executing one claimed run: compile the version, run its sinks, and every half second write
+//! the metrics, renew the lease and check whether someone asked to cancel.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use engine::{Compiled, EngineError, Fault, Inputs, Purpose};
+use entities::runs;
+use model::{RunError, RunStatus};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tokio_util::sync::CancellationToken;
+
+use super::DbSubflows;
+use super::claim::LEASE;
+use crate::service::runs::{log, parameters_of};
+use crate::state::AppState;
+
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(500);
+
+pub async fn execute(state: &AppState, run: runs::Model, node_stopping: CancellationToken) {
+    let token = node_stopping.child_token();
+    state.runner.register(&run.id, token.clone());
+    let started = format!("started on node {} (attempt {})", state.node_name, run.attempt);
+    note(state, &run.id, "info", started).await;
+    let outcome = run_to_end(state, &run, &token).await;
+    state.runner.unregister(&run.id);
+    finish(state, &run, outcome, &token).await;
+}
+
+async fn note(state: &AppState, run_id: &str, level: &str, message: String) {
+    if let Err(err) = log(&state.db, run_id, level, message).await {
+        tracing::warn!(run = run_id, error = %err, "writing a run log line failed");
+    }
+}
+
+type Outcome = Result<Vec<model::StageMetrics>, (EngineError, Vec<model::StageMetrics>)>;
+
+async fn run_to_end(state: &AppState, run: &runs::Model, token: &CancellationToken) -> Outcome {
+    let document = crate::service::dataflows::version(&state.db, &run.dataflow, run.version)
+        .await
+        .map_err(|e| {
+            (EngineError::external(None, format!("loading version {}: {}", run.version, e.message)), vec![])
+        })?
+        .document;
+    let compiled = engine::compile(
+        &state.engine,
+        &document,
+        &parameters_of(run),
+        Inputs::new(),
+        &DbSubflows(&state.db),
+        Purpose::Run,
+    )
+    .await
+    .map_err(|e| (e, vec![]))?;
+    if let Some(problem) = compiled.problems.first() {
+        return Err((problem.clone(), vec![]));
+    }
+    note(
+        state,
+        &run.id,
+        "info",
+        format!("compiled {} stages, {} sink(s)", document.stages.len(), compiled.sinks.len()),
+    )
+    .await;
+    let result = tokio::select! {
+        result = engine::execute(&compiled, token) => result,
+        () = progress(state, run, &compiled, token) => Err(EngineError::cancelled()),
+    };
+    match result {
+        Ok(metrics) => {
+            for sink in &compiled.sinks {
+                let written = metrics
+                    .stages
+                    .iter()
+                    .find(|s| s.stage == sink.stage)
+                    .and_then(|s| s.rows_out.get("written"))
+                    .copied()
+                    .unwrap_or(0);
+                note(
+                    state,
+                    &run.id,
+                    "info",
+                    format!("stage {:?} wrote {written} record(s) to {}", sink.stage, sink.path.display()),
+                )
+                .await;
+            }
+            Ok(metrics.stages)
+        }
+        Err(err) => Err((err, engine::snapshot(&compiled, &BTreeMap::new()).stages)),
+    }
+}
+
+/// Runs until the run is asked to stop (then cancels `token` and returns) — or forever, while
+/// the engine works; the caller's `select!` drops it when the engine is done.
+async fn progress(state: &AppState, run: &runs::Model, compiled: &Compiled, token: &CancellationToken) {
+    loop {
+        tokio::time::sleep(PROGRESS_INTERVAL).await;
+        let metrics = engine::snapshot(compiled, &BTreeMap::new()).stages;
+        let update = runs::Entity::update_many()
+            .col_expr(runs::Column::Metrics, Expr::value(serde_json::to_string(&metrics).unwrap_or_default()))
+            .col_expr(runs::Column::LeaseUntil, Expr::value(Utc::now() + LEASE))
+            .filter(runs::Column::Id.eq(&run.id))
+            .exec(&state.db)
+            .await;
+        if let Err(err) = update {
+            tracing::warn!(run = %run.id, error = %err, "recording run progress failed");
+        }
+        let asked = runs::Entity::find_by_id(run.id.clone())
+            .one(&state.db)
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|r| r.cancel_requested);
+        if asked || token.is_cancelled() {
+            token.cancel();
+            return;
+        }
+    }
+}
+
+async fn finish(state: &AppState, run: &runs::Model, outcome: Outcome, token: &CancellationToken) {
+    let (status, metrics, error) = match outcome {
+        Ok(metrics) => (RunStatus::Succeeded, metrics, None),
+        Err((_, metrics)) if token.is_cancelled() => (RunStatus::Cancelled, metrics, None),
+        Err((err, metrics)) => (RunStatus::Failed, metrics, Some(err)),
+    };
+    match &error {
+        Some(err) => note(state, &run.id, "error", format!("failed: {err}")).await,
+        None => note(state, &run.id, "info", status.as_str().to_string()).await,
+    }
+    let error = error.map(|e| RunError {
+        message: e.message.clone(),
+        stage: e.stage.clone().filter(|s| !s.is_empty()),
+        path: e.path.clone(),
+        fault: match e.fault {
+            Fault::User => "user",
+            Fault::External => "external",
+            Fault::Engine => "engine",
+        }
+        .into(),
+        retryable: e.retryable,
+    });
+    let result = runs::Entity::update_many()
+        .col_expr(runs::Column::Status, Expr::value(status.as_str()))
+        .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(runs::Column::Metrics, Expr::value(serde_json::to_string(&metrics).unwrap_or_default()))
+        .col_expr(
+            runs::Column::Error,
+            Expr::value(error.map(|e| serde_json::to_string(&e).unwrap_or_default())),
+        )
+        .col_expr(runs::Column::LeaseUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .filter(runs::Column::Id.eq(&run.id))
+        .filter(runs::Column::Status.eq(RunStatus::Running.as_str()))
+        .exec(&state.db)
+        .await;
+    if let Err(err) = result {
+        tracing::error!(run = %run.id, error = %err, "recording the end of a run failed");
+    }
+}

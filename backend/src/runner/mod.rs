@@ -1,0 +1,101 @@
+//! The node's worker: claims queued runs it can serve (by module) from the database, runs them
+//! on the engine, writes progress while they run, and stops them when asked.
+//!
+//! Claiming takes the oldest queued run with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so any
+//! number of nodes can claim side by side; on SQLite the same statement runs inside a write
+//! transaction, which serialises claimers.
+
+mod claim;
+mod execute;
+mod subflows;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
+
+pub use subflows::DbSubflows;
+
+use crate::shutdown::Supervisor;
+use crate::state::AppState;
+
+/// How often an idle worker looks for runs queued by other nodes.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Shared between the HTTP handlers (wake the worker, cancel a local run) and the worker.
+#[derive(Default)]
+pub struct RunnerHandle {
+    wake: Notify,
+    active: Mutex<HashMap<String, CancellationToken>>,
+}
+
+impl RunnerHandle {
+    /// A run was queued here: look now instead of at the next poll.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Stop a run this node is executing, at once.
+    pub fn cancel_local(&self, run_id: &str) {
+        if let Some(token) = self.active.lock().ok().and_then(|active| active.get(run_id).cloned()) {
+            token.cancel();
+        }
+    }
+
+    fn register(&self, run_id: &str, token: CancellationToken) {
+        if let Ok(mut active) = self.active.lock() {
+            active.insert(run_id.to_owned(), token);
+        }
+    }
+
+    fn unregister(&self, run_id: &str) {
+        if let Ok(mut active) = self.active.lock() {
+            active.remove(run_id);
+        }
+    }
+}
+
+/// How many runs a node executes at once.
+pub fn worker_slots() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2)
+}
+
+pub fn start(supervisor: &mut Supervisor, state: AppState) {
+    supervisor.spawn("runner", move |cancel| async move {
+        let slots = Arc::new(Semaphore::new(worker_slots()));
+        loop {
+            let permit = tokio::select! {
+                () = cancel.cancelled() => return Ok(()),
+                permit = slots.clone().acquire_owned() => permit?,
+            };
+            match claim::claim(&state).await {
+                Ok(Some(run)) => {
+                    let state = state.clone();
+                    let stop = cancel.clone();
+                    tokio::spawn(async move {
+                        execute::execute(&state, run, stop).await;
+                        drop(permit);
+                    });
+                }
+                Ok(None) => {
+                    drop(permit);
+                    tokio::select! {
+                        () = cancel.cancelled() => return Ok(()),
+                        () = state.runner.wake.notified() => {}
+                        () = tokio::time::sleep(POLL_INTERVAL) => {}
+                    }
+                }
+                Err(err) => {
+                    drop(permit);
+                    tracing::warn!(error = %err, "claiming runs failed; retrying");
+                    tokio::select! {
+                        () = cancel.cancelled() => return Ok(()),
+                        () = tokio::time::sleep(POLL_INTERVAL * 2) => {}
+                    }
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,246 @@
+//! Runs: submitting (with idempotency keys), reading, listing, cancelling, and their logs. The
+//! `runs` table is the queue the workers claim from (see `runner`).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use entities::{dataflows, run_logs, runs};
+use model::{ErrorCode, Page, Run, RunError, RunLogLine, RunStatus, RunTrigger, SubmitRun};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::Value;
+
+use super::audit::{self, AuditContext, AuditEntry};
+use super::timestamp;
+use crate::error::{AppError, AppResult};
+
+pub const DEFAULT_MAX_ATTEMPTS: i32 = 1;
+
+fn not_found(id: &str) -> AppError {
+    AppError::new(ErrorCode::RunNotFound, format!("there is no run {id:?}"))
+}
+
+pub fn to_model(row: runs::Model) -> Run {
+    Run {
+        status: RunStatus::parse(&row.status).unwrap_or(RunStatus::Failed),
+        trigger: RunTrigger::parse(&row.trigger).unwrap_or(RunTrigger::Api),
+        parameters: serde_json::from_str(&row.parameters).unwrap_or_default(),
+        metrics: row.metrics.as_deref().and_then(|m| serde_json::from_str(m).ok()).unwrap_or_default(),
+        error: row.error.as_deref().and_then(|e| serde_json::from_str::<RunError>(e).ok()),
+        fire_time: row.fire_time.map(timestamp),
+        created_at: timestamp(row.created_at),
+        started_at: row.started_at.map(timestamp),
+        finished_at: row.finished_at.map(timestamp),
+        id: row.id,
+        dataflow: row.dataflow,
+        version: row.version,
+        schedule_id: row.schedule_id,
+        node: row.node,
+        attempt: row.attempt,
+        created_by: row.created_by,
+    }
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: &str) -> AppResult<runs::Model> {
+    runs::Entity::find_by_id(id.to_owned()).one(db).await?.ok_or_else(|| not_found(id))
+}
+
+async fn find_by_key(db: &impl ConnectionTrait, key: Option<&str>) -> AppResult<Option<runs::Model>> {
+    let Some(key) = key else { return Ok(None) };
+    Ok(runs::Entity::find().filter(runs::Column::IdempotencyKey.eq(key)).one(db).await?)
+}
+
+/// Queue a run of the exposed version. With an idempotency key, a second submit with the same
+/// key (by the same user) returns the first run instead of queueing another; `bool` says
+/// whether this call created it.
+pub async fn submit(
+    db: &DatabaseConnection,
+    ctx: &AuditContext,
+    name: &str,
+    request: SubmitRun,
+    idempotency_key: Option<&str>,
+) -> AppResult<(Run, bool)> {
+    let key = idempotency_key.map(|k| format!("{}:{k}", ctx.actor));
+    if let Some(existing) = find_by_key(db, key.as_deref()).await? {
+        return Ok((to_model(existing), false));
+    }
+    let dataflow =
+        dataflows::Entity::find().filter(dataflows::Column::Name.eq(name)).one(db).await?.ok_or_else(
+            || AppError::new(ErrorCode::DataflowNotFound, format!("there is no dataflow named {name:?}")),
+        )?;
+    if dataflow.kind != "job" {
+        return Err(AppError::invalid(format!(
+            "{name:?} is a {}; only jobs run on their own",
+            dataflow.kind
+        )));
+    }
+    let Some(version) = dataflow.exposed_version else {
+        return Err(AppError::new(
+            ErrorCode::NotExposed,
+            format!("dataflow {name:?} has no exposed version; expose one to run it"),
+        ));
+    };
+    let document = super::dataflows::version(db, name, version).await?.document;
+    engine::params::resolve(&document, &request.parameters).map_err(|e| {
+        AppError::invalid(e.message)
+            .with_details(vec![model::ErrorDetail::field("parameters", "see message")])
+    })?;
+    let trigger = request.trigger.unwrap_or(RunTrigger::Api);
+    let row = runs::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        dataflow_id: Set(dataflow.id.clone()),
+        dataflow: Set(dataflow.name.clone()),
+        version: Set(version),
+        status: Set(RunStatus::Queued.as_str().into()),
+        trigger: Set(trigger.as_str().into()),
+        schedule_id: Set(None),
+        fire_time: Set(None),
+        parameters: Set(serde_json::to_string(&request.parameters).map_err(AppError::internal)?),
+        node: Set(None),
+        attempt: Set(1),
+        max_attempts: Set(DEFAULT_MAX_ATTEMPTS),
+        idempotency_key: Set(key.clone()),
+        required_modules: Set(document.required_modules().join(",")),
+        cancel_requested: Set(false),
+        created_by: Set(ctx.actor.clone()),
+        created_at: Set(Utc::now()),
+        started_at: Set(None),
+        finished_at: Set(None),
+        lease_until: Set(None),
+        metrics: Set(None),
+        error: Set(None),
+    };
+    let inserted = match row.insert(db).await {
+        Ok(row) => row,
+        Err(err) => {
+            // Two submits with one key raced; the other one won.
+            let err = AppError::from(err);
+            if err.code != ErrorCode::AlreadyExists {
+                return Err(err);
+            }
+            let existing = find_by_key(db, key.as_deref()).await?;
+            return existing.map(|r| (to_model(r), false)).ok_or(err);
+        }
+    };
+    let run = to_model(inserted);
+    audit::record(db, ctx, AuditEntry::ok("runs:start", format!("run:{}", run.id)).after(&run)).await?;
+    Ok((run, true))
+}
+
+/// Filters of `GET /runs`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunFilter {
+    pub dataflow: Option<String>,
+    pub status: Option<RunStatus>,
+    pub trigger: Option<RunTrigger>,
+    /// RFC 3339; runs created at or after.
+    pub since: Option<DateTime<Utc>>,
+    pub cursor: Option<String>,
+    pub limit: Option<u64>,
+}
+
+/// Newest first. The cursor is `<created_at>|<id>` of the last run seen.
+pub async fn list(db: &impl ConnectionTrait, filter: RunFilter) -> AppResult<Page<Run>> {
+    let limit = filter.limit.unwrap_or(50).clamp(1, 200);
+    let mut query = runs::Entity::find()
+        .order_by_desc(runs::Column::CreatedAt)
+        .order_by_desc(runs::Column::Id)
+        .limit(limit + 1);
+    if let Some(name) = &filter.dataflow {
+        query = query.filter(runs::Column::Dataflow.eq(name.clone()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(runs::Column::Status.eq(status.as_str()));
+    }
+    if let Some(trigger) = filter.trigger {
+        query = query.filter(runs::Column::Trigger.eq(trigger.as_str()));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(runs::Column::CreatedAt.gte(since));
+    }
+    if let Some(cursor) = &filter.cursor {
+        let bad = || AppError::invalid("cursor is not valid");
+        let (at, id) = cursor.split_once('|').ok_or_else(bad)?;
+        let at: DateTime<Utc> = at.parse().map_err(|_| bad())?;
+        let before = Expr::col(runs::Column::CreatedAt)
+            .lt(at)
+            .or(Expr::col(runs::Column::CreatedAt).eq(at).and(Expr::col(runs::Column::Id).lt(id)));
+        query = query.filter(before);
+    }
+    let mut rows = query.all(db).await?;
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last()
+            .map(|r| format!("{}|{}", r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true), r.id))
+    } else {
+        None
+    };
+    Ok(Page { items: rows.into_iter().map(to_model).collect(), next_cursor })
+}
+
+/// A queued run is cancelled at once; a running one is asked to stop (its node stops it and
+/// records `cancelled`).
+pub async fn cancel(db: &impl ConnectionTrait, ctx: &AuditContext, id: &str) -> AppResult<Run> {
+    let row = find(db, id).await?;
+    let status = RunStatus::parse(&row.status).unwrap_or(RunStatus::Failed);
+    if status.is_final() {
+        return Err(AppError::new(
+            ErrorCode::RunFinished,
+            format!("run {id} already ended ({})", status.as_str()),
+        ));
+    }
+    let now = Utc::now();
+    runs::Entity::update_many()
+        .col_expr(runs::Column::Status, Expr::value(RunStatus::Cancelled.as_str()))
+        .col_expr(runs::Column::FinishedAt, Expr::value(now))
+        .filter(runs::Column::Id.eq(id))
+        .filter(runs::Column::Status.eq(RunStatus::Queued.as_str()))
+        .exec(db)
+        .await?;
+    runs::Entity::update_many()
+        .col_expr(runs::Column::CancelRequested, Expr::value(true))
+        .filter(runs::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    audit::record(db, ctx, AuditEntry::ok("runs:cancel", format!("run:{id}"))).await?;
+    Ok(to_model(find(db, id).await?))
+}
+
+pub async fn logs(db: &impl ConnectionTrait, id: &str) -> AppResult<Vec<RunLogLine>> {
+    find(db, id).await?;
+    let rows = run_logs::Entity::find()
+        .filter(run_logs::Column::RunId.eq(id))
+        .order_by_asc(run_logs::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RunLogLine { at: timestamp(r.at), level: r.level, message: r.message })
+        .collect())
+}
+
+pub async fn log(
+    db: &impl ConnectionTrait,
+    run_id: &str,
+    level: &str,
+    message: impl Into<String>,
+) -> Result<(), sea_orm::DbErr> {
+    run_logs::ActiveModel {
+        run_id: Set(run_id.to_owned()),
+        at: Set(Utc::now()),
+        level: Set(level.to_owned()),
+        message: Set(message.into()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+pub fn parameters_of(row: &runs::Model) -> BTreeMap<String, Value> {
+    serde_json::from_str(&row.parameters).unwrap_or_default()
+}

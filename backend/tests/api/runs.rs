@@ -1,0 +1,151 @@
+//! Jobs run through the API: submit, watch, metrics, logs, output, idempotency, failures.
+
+use std::time::{Duration, Instant};
+
+use model::{Page, Run, RunLogLine, RunStatus};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::app::{TestApp, error_body, job};
+
+crate::both!(
+    a_job_runs_to_completion_with_metrics_and_logs,
+    idempotency_keys_return_the_same_run,
+    failures_name_the_stage_and_what_to_fix,
+    runs_need_an_exposed_job
+);
+
+const ORDERS: &str = "id,amount\n1,50\n2,150\n3,300\n";
+
+async fn expose_job(app: &TestApp, name: &str) {
+    std::fs::write(app.data_dir.path().join("orders.csv"), ORDERS).unwrap();
+    assert_eq!(app.create_dataflow(&job(name)).await.status(), StatusCode::CREATED);
+    let exposed = app
+        .request(Method::POST, &format!("/api/v1/dataflows/{name}/versions/1/expose"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(exposed.status(), StatusCode::OK);
+}
+
+pub async fn wait_for_end(app: &TestApp, id: &str) -> Run {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let run: Run = app.get_json(&format!("/api/v1/runs/{id}")).await;
+        if run.status.is_final() {
+            return run;
+        }
+        assert!(Instant::now() < deadline, "run {id} still {:?}", run.status);
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn submit(app: &TestApp, name: &str, body: serde_json::Value, key: Option<&str>) -> reqwest::Response {
+    let mut request = app.request(Method::POST, &format!("/api/v1/dataflows/{name}/runs")).json(&body);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    request.send().await.unwrap()
+}
+
+async fn a_job_runs_to_completion_with_metrics_and_logs(app: TestApp) {
+    app.login_admin().await;
+    expose_job(&app, "big-orders").await;
+    let response = submit(&app, "big-orders", json!({}), None).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let queued: Run = response.json().await.unwrap();
+    assert_eq!((queued.status, queued.version, queued.attempt), (RunStatus::Queued, 1, 1));
+
+    let run = wait_for_end(&app, &queued.id).await;
+    assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
+    assert_eq!(run.node.as_deref(), Some(app.state.node_name.as_ref()));
+    assert!(run.started_at.is_some() && run.finished_at.is_some());
+    let written = std::fs::read_to_string(app.data_dir.path().join("out/big.csv")).unwrap();
+    assert_eq!(written, "id,amount\n2,150\n3,300\n");
+    let filter = run.metrics.iter().find(|m| m.stage == "big").unwrap();
+    assert_eq!((filter.rows_in, filter.rows_out["out"]), (3, 2));
+    let sink = run.metrics.iter().find(|m| m.stage == "out").unwrap();
+    assert_eq!(sink.rows_out["written"], 2);
+
+    let logs: Page<RunLogLine> = app.get_json(&format!("/api/v1/runs/{}/logs", run.id)).await;
+    let text: Vec<&str> = logs.items.iter().map(|l| l.message.as_str()).collect();
+    assert!(text.iter().any(|l| l.starts_with("started on node")), "{text:?}");
+    assert!(text.iter().any(|l| l.contains("wrote 2 record(s)")), "{text:?}");
+
+    let listed: Page<Run> = app.get_json("/api/v1/runs?dataflow=big-orders&status=succeeded").await;
+    assert_eq!(listed.items.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![run.id.as_str()]);
+    let none: Page<Run> = app.get_json("/api/v1/runs?status=failed").await;
+    assert!(none.items.is_empty());
+    let finished =
+        app.request(Method::POST, &format!("/api/v1/runs/{}/cancel", run.id)).send().await.unwrap();
+    error_body(finished, StatusCode::CONFLICT, "run_finished").await;
+}
+
+async fn idempotency_keys_return_the_same_run(app: TestApp) {
+    app.login_admin().await;
+    expose_job(&app, "once").await;
+    let first: Run = submit(&app, "once", json!({}), Some("nightly-2026-11-25")).await.json().await.unwrap();
+    let again = submit(&app, "once", json!({}), Some("nightly-2026-11-25")).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.json::<Run>().await.unwrap().id, first.id);
+    let other: Run = submit(&app, "once", json!({}), Some("nightly-2026-11-26")).await.json().await.unwrap();
+    assert_ne!(other.id, first.id);
+    wait_for_end(&app, &first.id).await;
+    wait_for_end(&app, &other.id).await;
+    let all: Page<Run> = app.get_json("/api/v1/runs?dataflow=once").await;
+    assert_eq!(all.items.len(), 2);
+}
+
+async fn failures_name_the_stage_and_what_to_fix(app: TestApp) {
+    app.login_admin().await;
+    let mut document = job("broken");
+    document.stages[0].options.insert("path".into(), json!("${input}"));
+    document.parameters = vec![model::Parameter {
+        name: "input".into(),
+        param_type: Default::default(),
+        default: Some(json!("nope.csv")),
+        description: String::new(),
+    }];
+    assert_eq!(app.create_dataflow(&document).await.status(), StatusCode::CREATED);
+    app.request(Method::POST, "/api/v1/dataflows/broken/versions/1/expose").send().await.unwrap();
+
+    let run: Run = submit(&app, "broken", json!({}), None).await.json().await.unwrap();
+    let run = wait_for_end(&app, &run.id).await;
+    assert_eq!(run.status, RunStatus::Failed);
+    let error = run.error.unwrap();
+    assert_eq!(
+        (error.stage.as_deref(), error.path.as_deref(), error.fault.as_str()),
+        (Some("read"), Some("options.path"), "user")
+    );
+    assert!(error.message.contains("nope.csv"), "{}", error.message);
+
+    let unknown = submit(&app, "broken", json!({"parameters": {"inptu": "x.csv"}}), None).await;
+    let body = error_body(unknown, StatusCode::BAD_REQUEST, "invalid_request").await;
+    assert!(body.error.message.contains("inptu"));
+    let escape = submit(&app, "broken", json!({"parameters": {"input": "../../etc/passwd"}}), None).await;
+    let run: Run = escape.json().await.unwrap();
+    let run = wait_for_end(&app, &run.id).await;
+    assert!(run.error.unwrap().message.contains("inside the data directory"));
+}
+
+async fn runs_need_an_exposed_job(app: TestApp) {
+    app.login_admin().await;
+    app.create_dataflow(&job("draft")).await;
+    error_body(submit(&app, "draft", json!({}), None).await, StatusCode::CONFLICT, "not_exposed").await;
+    error_body(submit(&app, "ghost", json!({}), None).await, StatusCode::NOT_FOUND, "dataflow_not_found")
+        .await;
+    let bad = app
+        .request(Method::POST, "/api/v1/dataflows/draft/runs")
+        .header("content-type", "application/json")
+        .body("{\"parameters\": ")
+        .send()
+        .await
+        .unwrap();
+    error_body(bad, StatusCode::BAD_REQUEST, "invalid_json").await;
+    error_body(
+        app.request(Method::GET, "/api/v1/runs/nope").send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "run_not_found",
+    )
+    .await;
+}
