@@ -11,9 +11,12 @@
 //! - [`tap`]: per-port row counters inside the plan.
 //! - [`compile`]: document → DataFrames per port, sinks and the service output.
 //! - [`sink`]: writing CSV, JSON and Parquet atomically (temporary file, then rename).
+//! - [`address`]: the one-line postal address parser of the `address` module.
 //! - [`api`]: checking (problems, schemas), previews and service calls.
+//! - [`quality`]: fuzzy matching of the `quality` module.
 //! - [`run`]: executing a compiled dataflow with cancellation and live metrics.
 
+pub mod address;
 pub mod api;
 pub mod compile;
 pub mod error;
@@ -21,6 +24,7 @@ pub mod expr;
 pub mod options;
 pub mod params;
 pub mod paths;
+pub mod quality;
 pub mod run;
 pub mod sink;
 pub mod tap;

@@ -1,5 +1,5 @@
 //! Stages beyond relational algebra: embedded subflows and the `quality` module's
-//! `standardize`. (`match` and `parse_address` live in their own modules.)
+//! `standardize` (as SQL expressions, so it stays inside the plan).
 
 use std::collections::BTreeMap;
 
@@ -129,12 +129,4 @@ pub(crate) fn standardize(sc: &StageContext<'_>, df: DataFrame) -> EngineResult<
         })
         .collect();
     df.select(projection).map_err(|e| EngineError::from_datafusion(Some(sc.id()), e))
-}
-
-pub(crate) async fn fuzzy_match(sc: &StageContext<'_>, _df: DataFrame) -> EngineResult<DataFrame> {
-    Err(EngineError::user(sc.id(), "the match stage is not available on this node"))
-}
-
-pub(crate) async fn parse_address(sc: &StageContext<'_>, _df: DataFrame) -> EngineResult<DataFrame> {
-    Err(EngineError::user(sc.id(), "the parse_address stage is not available on this node"))
 }

@@ -7,6 +7,7 @@
 
 mod combine;
 mod extra;
+mod modules;
 mod relational;
 mod sources;
 
@@ -321,8 +322,8 @@ async fn build_stage(
         "lookup" => one(combine::lookup(sc, sc.input(&inputs, "in")?, sc.input(&inputs, "table")?)?),
         "subflow" => Built::Ports(Box::pin(extra::subflow(sc, inputs, subflows, params)).await?),
         "standardize" => one(extra::standardize(sc, sc.input(&inputs, "in")?)?),
-        "match" => one(extra::fuzzy_match(sc, sc.input(&inputs, "in")?).await?),
-        "parse_address" => one(extra::parse_address(sc, sc.input(&inputs, "in")?).await?),
+        "match" => one(modules::fuzzy_match(sc, sc.input(&inputs, "in")?).await?),
+        "parse_address" => one(modules::parse_address(sc, sc.input(&inputs, "in")?).await?),
         other => return Err(EngineError::user(sc.id(), format!("unknown stage type {other:?}"))),
     })
 }
