@@ -44,3 +44,55 @@ async fn parse_address_adds_the_parts() {
         "id,a_number,a_street,a_city,a_region,a_postcode,a_country,a_confidence\n1,350,Bay St,Toronto,ON,M5H 2S6,CA,1.0\n2,5,Hauptstraße,Berlin,,10115,DE,1.0\n3,,,,,,,0.0\n",
     );
 }
+
+struct OneSubflow(model::DataflowDocument);
+
+#[async_trait::async_trait]
+impl engine::SubflowSource for OneSubflow {
+    async fn load(&self, name: &str, _version: Option<i32>) -> engine::EngineResult<model::DataflowDocument> {
+        if name == self.0.name {
+            Ok(self.0.clone())
+        } else {
+            Err(engine::EngineError::user("", format!("no subflow {name}")))
+        }
+    }
+}
+
+#[tokio::test]
+async fn subflows_embed_a_reusable_dataflow() {
+    let data = Data::new();
+    data.write("orders.csv", "id,amount\n1,50\n2,150\n3,250\n");
+    let taxes: model::DataflowDocument = serde_json::from_value(json!({"name": "add-tax", "kind": "subflow",
+        "parameters": [{"name": "rate", "default": 1.1}],
+        "stages": [{"id": "rows", "type": "input", "options": {"fields": [{"name": "amount", "type": "number"}]}},
+                   {"id": "t", "type": "transform", "options": {"fields": [{"name": "gross", "expression": "amount * ${rate}"}]}},
+                   {"id": "taxed", "type": "output"}],
+        "edges": [{"from": "rows", "to": "t"}, {"from": "t", "to": "taxed"}]}))
+    .unwrap();
+    let doc: model::DataflowDocument = serde_json::from_value(json!({"name": "main", "kind": "job",
+        "parameters": [{"name": "rate", "default": 2}],
+        "stages": [{"id": "r", "type": "read_csv", "options": {"path": "orders.csv"}},
+                   {"id": "sub", "type": "subflow", "options": {"dataflow": "add-tax"}},
+                   {"id": "split", "type": "transform", "options": {"fields": [{"name": "parts", "expression": "make_array(id, id * 10)"}]}},
+                   {"id": "each", "type": "split", "options": {"field": "parts"}},
+                   {"id": "w", "type": "write_csv", "options": {"path": "taxed.csv"}}],
+        "edges": [{"from": "r", "to": "sub.rows"}, {"from": "sub.taxed", "to": "split"}, {"from": "split", "to": "each"}, {"from": "each", "to": "w"}]}))
+    .unwrap();
+    let compiled = engine::compile(
+        &data.engine,
+        &doc,
+        &Default::default(),
+        Default::default(),
+        &OneSubflow(taxes),
+        engine::Purpose::Run,
+    )
+    .await
+    .unwrap();
+    assert_eq!(compiled.problems, vec![]);
+    engine::execute(&compiled, &tokio_util::sync::CancellationToken::new()).await.unwrap();
+    assert_file(
+        &data,
+        "taxed.csv",
+        "id,amount,gross,parts\n1,50,100,1\n1,50,100,10\n2,150,300,2\n2,150,300,20\n3,250,500,3\n3,250,500,30\n",
+    );
+}

@@ -149,3 +149,41 @@ async fn runs_need_an_exposed_job(app: TestApp) {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_running_job_stops_it_and_leaves_no_output() {
+    use std::io::Write;
+    let app = TestApp::sqlite().await;
+    app.login_admin().await;
+    // Large enough that the run is still going when the cancel arrives.
+    let mut file =
+        std::io::BufWriter::new(std::fs::File::create(app.data_dir.path().join("orders.csv")).unwrap());
+    writeln!(file, "id,amount").unwrap();
+    for i in 0..3_000_000u32 {
+        writeln!(file, "{i},{}", i % 1000).unwrap();
+    }
+    file.flush().unwrap();
+    drop(file);
+    let mut document = job("slow");
+    document.stages[1].options.insert("predicate".into(), json!("amount >= 0"));
+    app.create_dataflow(&document).await;
+    app.request(Method::POST, "/api/v1/dataflows/slow/versions/1/expose").send().await.unwrap();
+    let run: Run = submit(&app, "slow", json!({}), None).await.json().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let current: Run = app.get_json(&format!("/api/v1/runs/{}", run.id)).await;
+        if current.status == RunStatus::Running {
+            break;
+        }
+        assert!(Instant::now() < deadline && current.status == RunStatus::Queued, "{:?}", current.status);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let cancel = app.request(Method::POST, &format!("/api/v1/runs/{}/cancel", run.id)).send().await.unwrap();
+    assert_eq!(cancel.status(), StatusCode::OK);
+    let ended = wait_for_end(&app, &run.id).await;
+    assert_eq!(ended.status, RunStatus::Cancelled);
+    let out = app.data_dir.path().join("out");
+    let left: Vec<_> =
+        std::fs::read_dir(&out).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
