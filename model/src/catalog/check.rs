@@ -53,7 +53,10 @@ fn check_object(
         path: Some(format!("{path}{name}")),
         message,
     };
-    for (name, value) in values {
+    // Sorted, so the report does not depend on how the document's object keeps its keys.
+    let mut sorted: Vec<(&String, &Value)> = values.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, value) in sorted {
         let Some(spec) = specs.iter().find(|s| &s.name == name) else {
             let known: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
             let hint = if known.is_empty() {
