@@ -126,6 +126,12 @@ impl UserDefinedLogicalNodeCore for TapNode {
         write!(f, "Tap: {}", self.counter.port)
     }
 
+    /// A tap passes records through unchanged: the columns its parent needs are the columns it
+    /// needs, so unused fields are never read (projection push-down through stage boundaries).
+    fn necessary_children_exprs(&self, output_columns: &[usize]) -> Option<Vec<Vec<usize>>> {
+        Some(vec![output_columns.to_vec()])
+    }
+
     fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
         let input = inputs
             .pop()

@@ -142,3 +142,21 @@ async fn a_cancelled_run_stops_and_writes_nothing() {
     assert_eq!(err.message, "the run was cancelled");
     assert!(!data.exists("out.csv"));
 }
+
+#[tokio::test]
+async fn fields_nobody_uses_are_not_read() {
+    let data = Data::new();
+    data.write("wide.csv", "id,name,amount,notes\n1,a,5,x\n");
+    let document = job(
+        json!([{"id": "r", "type": "read_csv", "options": {"path": "wide.csv"}},
+               {"id": "f", "type": "filter", "options": {"predicate": "amount > 1"}},
+               {"id": "s", "type": "select", "options": {"fields": ["id"]}},
+               {"id": "w", "type": "write_csv", "options": {"path": "ids.csv"}}]),
+        &[("r", "f"), ("f", "s"), ("s", "w")],
+    );
+    let compiled = data.compile(&document, &[]).await.unwrap();
+    let plan = compiled.sinks[0].input.clone().create_physical_plan().await.unwrap();
+    let text = datafusion::physical_plan::displayable(plan.as_ref()).indent(false).to_string();
+    assert!(text.contains("projection=[id, amount]"), "{text}");
+    assert_eq!(text.matches("TapExec").count(), 3, "{text}");
+}
