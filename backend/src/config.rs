@@ -76,6 +76,9 @@ pub struct ConfigArgs {
     /// `text` or `json` [default: text].
     #[arg(long, env = "TRIBUTARY_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// How long a node may go without renewing a run before another node takes it over [default: 30s].
+    #[arg(long, env = "TRIBUTARY_RUN_LEASE")]
+    pub run_lease: Option<String>,
 }
 
 /// The same settings as they appear in the TOML file.
@@ -94,6 +97,7 @@ struct FileConfig {
     session_ttl: Option<String>,
     drain_delay: Option<String>,
     log_format: Option<String>,
+    run_lease: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +121,7 @@ pub struct Config {
     pub session_ttl: Duration,
     pub drain_delay: Duration,
     pub log_format: LogFormat,
+    pub run_lease: Duration,
 }
 
 impl Config {
@@ -159,6 +164,10 @@ impl Config {
         let session_ttl =
             duration("session_ttl", args.session_ttl.or(file.session_ttl), DEFAULT_SESSION_TTL, &mut errors);
         let drain_delay = duration("drain_delay", args.drain_delay.or(file.drain_delay), "0s", &mut errors);
+        let run_lease = duration("run_lease", args.run_lease.or(file.run_lease), "30s", &mut errors);
+        if run_lease < Duration::from_secs(2) {
+            errors.push("run_lease: must be at least 2s (runs renew their lease every 0.5 s)".into());
+        }
         let log_format = match args.log_format.or(file.log_format).as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -188,6 +197,7 @@ impl Config {
             session_ttl,
             drain_delay,
             log_format,
+            run_lease,
         })
     }
 

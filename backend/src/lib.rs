@@ -37,6 +37,8 @@ use tokio::net::TcpListener;
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let shutdown = state.shutdown.clone();
+    // Whatever this node's previous process was running is lost: queue it again before claiming.
+    runner::reclaim::requeue_own(&state).await?;
     let tasks = cluster::start_background_tasks(&state, address);
     let router = build_router(state.clone());
     tracing::info!(%address, node = %state.node_name, "serving");

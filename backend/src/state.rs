@@ -19,6 +19,44 @@ pub struct AppState {
     pub engine: Arc<engine::Engine>,
     pub runner: Arc<crate::runner::RunnerHandle>,
     pub services: Arc<crate::service::services::ServiceCache>,
+    /// Where plans execute: threads of their own, so the engine never starves the tasks that
+    /// answer requests and renew leases.
+    pub cpu: Arc<EngineRuntime>,
+}
+
+/// The engine's runtime; shut down in the background when the last handle goes, since a
+/// runtime may not be dropped from async code.
+pub struct EngineRuntime(Option<tokio::runtime::Runtime>);
+
+impl EngineRuntime {
+    fn new() -> std::io::Result<Self> {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("engine")
+            .enable_all()
+            .build()?;
+        Ok(Self(Some(runtime)))
+    }
+
+    pub fn spawn<F>(&self, task: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match &self.0 {
+            Some(runtime) => runtime.spawn(task),
+            None => tokio::spawn(task),
+        }
+    }
+}
+
+impl Drop for EngineRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl AppState {
@@ -40,6 +78,7 @@ impl AppState {
             engine: Arc::new(engine::Engine::new(config.data_dir.clone())),
             runner: Arc::default(),
             services: Arc::default(),
+            cpu: Arc::new(EngineRuntime::new()?),
             node_name: config.node_name.as_str().into(),
             config: Arc::new(config),
             shutdown: Shutdown::default(),

@@ -30,6 +30,7 @@ pub fn binary() -> anyhow::Result<PathBuf> {
 
 pub struct Node {
     child: Child,
+    pub name: String,
     pub base: String,
     pub log: PathBuf,
 }
@@ -38,14 +39,22 @@ impl Node {
     /// Start a node on a port of its choosing, with a fresh data dir under `work_dir`, and wait
     /// until it is ready.
     pub async fn start(work_dir: &Path, name: &str, database_url: Option<&str>) -> anyhow::Result<Self> {
+        Self::start_with(work_dir, name, database_url, &[]).await
+    }
+
+    /// [`Node::start`] with extra `TRIBUTARY_*` settings in the environment.
+    pub async fn start_with(
+        work_dir: &Path,
+        name: &str,
+        database_url: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let data_dir = work_dir.join(format!("{name}-data"));
         let log = work_dir.join(format!("{name}.log"));
         let mut command = Command::new(binary()?);
         command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--node-name", name])
-            .arg("--data-dir")
-            .arg(&data_dir)
             .env("TRIBUTARY_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("TRIBUTARY_SECRET_KEY", "e2e-secret-key-e2e-secret-key-e2e-secret")
             .env("RUST_LOG", "info")
@@ -54,8 +63,12 @@ impl Node {
         if let Some(url) = database_url {
             command.args(["--database-url", url]);
         }
+        if !env.iter().any(|(k, _)| *k == "TRIBUTARY_DATA_DIR") {
+            command.arg("--data-dir").arg(&data_dir);
+        }
+        command.envs(env.iter().copied());
         let child = command.spawn()?;
-        let mut node = Self { child, base: String::new(), log };
+        let mut node = Self { child, name: name.to_owned(), base: String::new(), log };
         node.base = node.wait_listening().await?;
         node.wait_ready().await?;
         Ok(node)
@@ -110,6 +123,16 @@ impl Node {
 }
 
 impl Node {
+    /// `kill -9`: the process ends without any chance to clean up.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.log.with_file_name(format!("{}-data", self.name))
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

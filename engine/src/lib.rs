@@ -37,7 +37,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 
 pub use compile::{Compiled, Inputs, NoSubflows, Purpose, SubflowSource, compile, compile_with};
 pub use error::{EngineError, EngineResult, Fault};
-pub use run::{RunMetrics, StageMetrics, execute, snapshot};
+pub use run::{Progress, RunMetrics, StageMetrics, execute, execute_staged, snapshot};
 
 /// Settings shared by every compilation on a node.
 #[derive(Debug, Clone)]

@@ -2,6 +2,7 @@
 //! can be read while it runs.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
@@ -9,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::compile::Compiled;
 use crate::error::EngineResult;
 use crate::sink;
+use crate::tap::Counter;
 
 pub use model::StageMetrics;
 
@@ -17,8 +19,22 @@ pub struct RunMetrics {
     pub stages: Vec<StageMetrics>,
 }
 
+/// The live counters of a compiled dataflow, detachable from it (the plan may run on another
+/// runtime while these are read).
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub counters: BTreeMap<String, Counter>,
+    pub feeds: BTreeMap<String, Vec<String>>,
+}
+
+impl Compiled {
+    pub fn progress(&self) -> Progress {
+        Progress { counters: self.counters.clone(), feeds: self.feeds.clone() }
+    }
+}
+
 /// What the counters say now. `sink_rows` and `sink_ms` hold what finished sinks reported.
-pub fn snapshot(compiled: &Compiled, sink_rows: &BTreeMap<String, (u64, u64)>) -> RunMetrics {
+pub fn snapshot(compiled: &Progress, sink_rows: &BTreeMap<String, (u64, u64)>) -> RunMetrics {
     let mut stages: BTreeMap<String, StageMetrics> = BTreeMap::new();
     for (key, counter) in &compiled.counters {
         let Some((stage, port)) = key.rsplit_once('.') else { continue };
@@ -46,11 +62,20 @@ pub fn snapshot(compiled: &Compiled, sink_rows: &BTreeMap<String, (u64, u64)>) -
 
 /// Run every sink; stops at the first failure or when `cancel` fires. Returns the final metrics.
 pub async fn execute(compiled: &Compiled, cancel: &CancellationToken) -> EngineResult<RunMetrics> {
+    execute_staged(compiled, cancel, None).await
+}
+
+/// [`execute`], with unfinished files kept in `staging` (see [`sink::write`]).
+pub async fn execute_staged(
+    compiled: &Compiled,
+    cancel: &CancellationToken,
+    staging: Option<&Path>,
+) -> EngineResult<RunMetrics> {
     let mut written = BTreeMap::new();
     for sink in &compiled.sinks {
         let started = Instant::now();
-        let rows = sink::write(sink, cancel).await?;
+        let rows = sink::write(sink, cancel, staging).await?;
         written.insert(sink.stage.clone(), (rows, started.elapsed().as_millis() as u64));
     }
-    Ok(snapshot(compiled, &written))
+    Ok(snapshot(&compiled.progress(), &written))
 }

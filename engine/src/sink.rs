@@ -67,13 +67,20 @@ impl Drop for TempFile {
     }
 }
 
-fn temp_path(target: &Path) -> PathBuf {
+/// Where the records go until the file is complete: beside the target, or in `staging` (a
+/// directory on the same file system that the caller owns and clears, e.g. one per run, so
+/// what a killed process left behind is removed when the run is tried again).
+fn temp_path(target: &Path, staging: Option<&Path>) -> PathBuf {
     let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "output".into());
-    target.with_file_name(format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple()))
+    let partial = format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple());
+    match staging {
+        Some(dir) => dir.join(partial),
+        None => target.with_file_name(partial),
+    }
 }
 
 /// Write every record of the sink's input; returns the number of records written.
-pub async fn write(sink: &Sink, cancel: &CancellationToken) -> EngineResult<u64> {
+pub async fn write(sink: &Sink, cancel: &CancellationToken, staging: Option<&Path>) -> EngineResult<u64> {
     let stage = sink.stage.as_str();
     let io = |what: &str, e: &dyn std::fmt::Display| {
         EngineError::external(Some(stage), format!("{what} {}: {e}", sink.path.display()))
@@ -89,7 +96,10 @@ pub async fn write(sink: &Sink, cancel: &CancellationToken) -> EngineResult<u64>
     if let Some(parent) = sink.path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io("cannot create the directory of", &e))?;
     }
-    let temp = TempFile(Some(temp_path(&sink.path)));
+    if let Some(dir) = staging {
+        std::fs::create_dir_all(dir).map_err(|e| io("cannot create the staging directory for", &e))?;
+    }
+    let temp = TempFile(Some(temp_path(&sink.path, staging)));
     let temp_file = temp.0.clone().unwrap_or_default();
     let appending = exists && sink.mode == WriteMode::Append;
     if appending {

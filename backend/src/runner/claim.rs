@@ -9,7 +9,9 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySel
 use crate::state::AppState;
 
 /// How long a claimed run belongs to its node without renewal.
-pub const LEASE: TimeDelta = TimeDelta::seconds(30);
+pub fn lease(state: &AppState) -> TimeDelta {
+    TimeDelta::from_std(state.config.run_lease).unwrap_or(TimeDelta::seconds(30))
+}
 
 /// Every value of `required_modules` this node satisfies: each subset of its modules besides
 /// `core`, sorted and comma-joined (the empty string for core-only dataflows).
@@ -44,7 +46,7 @@ pub async fn claim(state: &AppState) -> Result<Option<runs::Model>, DbErr> {
         .col_expr(runs::Column::Status, Expr::value(RunStatus::Running.as_str()))
         .col_expr(runs::Column::Node, Expr::value(state.node_name.to_string()))
         .col_expr(runs::Column::StartedAt, Expr::value(now))
-        .col_expr(runs::Column::LeaseUntil, Expr::value(now + LEASE))
+        .col_expr(runs::Column::LeaseUntil, Expr::value(now + lease(state)))
         .filter(runs::Column::Id.eq(&run.id))
         .filter(runs::Column::Status.eq(RunStatus::Queued.as_str()))
         .exec(&txn)

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::Utc;
-use engine::{Compiled, EngineError, Fault, Inputs, Purpose};
+use engine::{EngineError, Fault, Inputs, Progress, Purpose};
 use entities::runs;
 use model::{RunError, RunStatus};
 use sea_orm::sea_query::Expr;
@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio_util::sync::CancellationToken;
 
 use super::DbSubflows;
-use super::claim::LEASE;
+use super::claim::lease;
 use crate::service::runs::{log, parameters_of};
 use crate::state::AppState;
 
@@ -64,43 +64,52 @@ async fn run_to_end(state: &AppState, run: &runs::Model, token: &CancellationTok
         format!("compiled {} stages, {} sink(s)", document.stages.len(), compiled.sinks.len()),
     )
     .await;
-    let result = tokio::select! {
-        result = engine::execute(&compiled, token) => result,
-        () = progress(state, run, &compiled, token) => Err(EngineError::cancelled()),
+    // Unfinished files of this run live here; a retry after a crash starts from a clean one.
+    let staging = state.config.data_dir.join(".tributary").join("staging").join(&run.id);
+    let _ = std::fs::remove_dir_all(&staging);
+    let progress_view = compiled.progress();
+    let sinks: Vec<(String, std::path::PathBuf)> =
+        compiled.sinks.iter().map(|s| (s.stage.clone(), s.path.clone())).collect();
+    // The plan runs on the engine's own threads, so this runtime stays free to renew the lease
+    // and answer requests however hard the engine works.
+    let (engine_token, engine_staging) = (token.clone(), staging.clone());
+    let mut engine_task = state
+        .cpu
+        .spawn(async move { engine::execute_staged(&compiled, &engine_token, Some(&engine_staging)).await });
+    let joined = tokio::select! {
+        joined = &mut engine_task => joined,
+        () = progress(state, run, &progress_view, token) => engine_task.await,
     };
+    let result =
+        joined.unwrap_or_else(|e| Err(EngineError::engine(format!("the engine task ended abnormally: {e}"))));
+    let _ = std::fs::remove_dir_all(&staging);
     match result {
         Ok(metrics) => {
-            for sink in &compiled.sinks {
-                let written = metrics
-                    .stages
-                    .iter()
-                    .find(|s| s.stage == sink.stage)
-                    .and_then(|s| s.rows_out.get("written"))
-                    .copied()
-                    .unwrap_or(0);
-                note(
-                    state,
-                    &run.id,
-                    "info",
-                    format!("stage {:?} wrote {written} record(s) to {}", sink.stage, sink.path.display()),
-                )
-                .await;
+            for (stage, path) in &sinks {
+                let written =
+                    metrics.stages.iter().find(|s| &s.stage == stage).and_then(|s| s.rows_out.get("written"));
+                let message = format!(
+                    "stage {stage:?} wrote {} record(s) to {}",
+                    written.copied().unwrap_or(0),
+                    path.display()
+                );
+                note(state, &run.id, "info", message).await;
             }
             Ok(metrics.stages)
         }
-        Err(err) => Err((err, engine::snapshot(&compiled, &BTreeMap::new()).stages)),
+        Err(err) => Err((err, engine::snapshot(&progress_view, &BTreeMap::new()).stages)),
     }
 }
 
 /// Runs until the run is asked to stop (then cancels `token` and returns) — or forever, while
 /// the engine works; the caller's `select!` drops it when the engine is done.
-async fn progress(state: &AppState, run: &runs::Model, compiled: &Compiled, token: &CancellationToken) {
+async fn progress(state: &AppState, run: &runs::Model, compiled: &Progress, token: &CancellationToken) {
     loop {
         tokio::time::sleep(PROGRESS_INTERVAL).await;
         let metrics = engine::snapshot(compiled, &BTreeMap::new()).stages;
         let update = runs::Entity::update_many()
             .col_expr(runs::Column::Metrics, Expr::value(serde_json::to_string(&metrics).unwrap_or_default()))
-            .col_expr(runs::Column::LeaseUntil, Expr::value(Utc::now() + LEASE))
+            .col_expr(runs::Column::LeaseUntil, Expr::value(Utc::now() + lease(state)))
             .filter(runs::Column::Id.eq(&run.id))
             .exec(&state.db)
             .await;

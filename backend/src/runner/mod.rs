@@ -1,12 +1,16 @@
 //! The node's worker: claims queued runs it can serve (by module) from the database, runs them
 //! on the engine, writes progress while they run, and stops them when asked.
 //!
+//! A run's node renews its lease while it works; when a node dies, any other node requeues its
+//! runs once their leases expire (`reclaim`).
+//!
 //! Claiming takes the oldest queued run with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so any
 //! number of nodes can claim side by side; on SQLite the same statement runs inside a write
 //! transaction, which serialises claimers.
 
 mod claim;
 mod execute;
+pub mod reclaim;
 mod subflows;
 
 use std::collections::HashMap;
@@ -63,6 +67,19 @@ pub fn worker_slots() -> usize {
 }
 
 pub fn start(supervisor: &mut Supervisor, state: AppState) {
+    let reaper_state = state.clone();
+    supervisor.spawn("lease-reaper", move |cancel| async move {
+        let every = (reaper_state.config.run_lease / 2).max(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                () = cancel.cancelled() => return Ok(()),
+                () = tokio::time::sleep(every) => {}
+            }
+            if let Err(err) = reclaim::requeue_expired(&reaper_state).await {
+                tracing::warn!(error = %err, "looking for runs with expired leases failed");
+            }
+        }
+    });
     supervisor.spawn("runner", move |cancel| async move {
         let slots = Arc::new(Semaphore::new(worker_slots()));
         loop {
