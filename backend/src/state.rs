@@ -19,6 +19,7 @@ pub struct AppState {
     pub engine: Arc<engine::Engine>,
     pub runner: Arc<crate::runner::RunnerHandle>,
     pub services: Arc<crate::service::services::ServiceCache>,
+    pub principals: Arc<crate::auth::cache::PrincipalCache>,
     /// Where plans execute: threads of their own, so the engine never starves the tasks that
     /// answer requests and renew leases.
     pub cpu: Arc<EngineRuntime>,
@@ -78,6 +79,7 @@ impl AppState {
             engine: Arc::new(engine::Engine::new(config.data_dir.clone())),
             runner: Arc::default(),
             services: Arc::default(),
+            principals: Arc::default(),
             cpu: Arc::new(EngineRuntime::new()?),
             node_name: config.node_name.as_str().into(),
             config: Arc::new(config),

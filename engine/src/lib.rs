@@ -30,7 +30,7 @@ pub mod sink;
 pub mod tap;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -40,23 +40,45 @@ pub use error::{EngineError, EngineResult, Fault};
 pub use run::{Progress, RunMetrics, StageMetrics, execute, execute_staged, snapshot};
 
 /// Settings shared by every compilation on a node.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Engine {
     pub data_dir: PathBuf,
     /// Parallelism of hash aggregates and joins.
     pub partitions: usize,
+    /// Built once: a session holds hundreds of registered functions and optimizer rules, and
+    /// compiling never registers anything in it, so every compilation can share it.
+    session: OnceLock<SessionContext>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("data_dir", &self.data_dir)
+            .field("partitions", &self.partitions)
+            .finish()
+    }
 }
 
 impl Engine {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         let partitions = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Self { data_dir: data_dir.into(), partitions }
+        Self { data_dir: data_dir.into(), partitions, session: OnceLock::new() }
+    }
+
+    pub fn with_partitions(mut self, partitions: usize) -> Self {
+        self.partitions = partitions;
+        self.session = OnceLock::new();
+        self
     }
 
     /// A DataFusion session that keeps records in input order along linear pipelines (so
     /// `limit`, `distinct` and sequence ids follow the file) and still parallelises aggregates
     /// and joins by hash.
     pub fn session(&self) -> SessionContext {
+        self.session.get_or_init(|| self.new_session()).clone()
+    }
+
+    fn new_session(&self) -> SessionContext {
         let mut config = SessionConfig::new().with_target_partitions(self.partitions).with_batch_size(8192);
         let options = config.options_mut();
         options.optimizer.repartition_file_scans = false;

@@ -5,6 +5,7 @@ mod history;
 
 pub use history::{navigate, use_route};
 
+use crate::format::short_id;
 use crate::percent::{decode_segment, encode_segment};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +14,8 @@ pub enum Route {
     Dataflows,
     Dataflow(String),
     Runs,
+    /// One run, by id.
+    Run(String),
     Schedules,
     Services,
     Connections,
@@ -31,6 +34,7 @@ impl Route {
             ["login"] => Self::Login,
             ["dataflows", name] if !name.is_empty() => Self::Dataflow(decode_segment(name)),
             ["runs"] => Self::Runs,
+            ["runs", id] if !id.is_empty() => Self::Run(decode_segment(id)),
             ["schedules"] => Self::Schedules,
             ["services"] => Self::Services,
             ["connections"] => Self::Connections,
@@ -46,6 +50,7 @@ impl Route {
             Self::Dataflows => "/dataflows".into(),
             Self::Dataflow(name) => format!("/dataflows/{}", encode_segment(name)),
             Self::Runs => "/runs".into(),
+            Self::Run(id) => format!("/runs/{}", encode_segment(id)),
             Self::Schedules => "/schedules".into(),
             Self::Services => "/services".into(),
             Self::Connections => "/connections".into(),
@@ -59,7 +64,7 @@ impl Route {
     pub fn nav_key(&self) -> Option<&'static str> {
         match self {
             Self::Dataflows | Self::Dataflow(_) => Some("dataflows"),
-            Self::Runs => Some("runs"),
+            Self::Runs | Self::Run(_) => Some("runs"),
             Self::Schedules => Some("schedules"),
             Self::Services => Some("services"),
             Self::Connections => Some("connections"),
@@ -76,6 +81,7 @@ impl Route {
             Self::Dataflows => "Dataflows",
             Self::Dataflow(name) => return format!("{name} · Dataflows · Tributary"),
             Self::Runs => "Runs",
+            Self::Run(id) => return format!("Run {} · Runs · Tributary", short_id(id)),
             Self::Schedules => "Schedules",
             Self::Services => "Services",
             Self::Connections => "Connections",
@@ -106,6 +112,7 @@ mod tests {
             Route::Dataflow("orders-daily".into()),
             Route::Dataflow("with space".into()),
             Route::Runs,
+            Route::Run("0b7e3c52-9d1f-4e1a-8c7e-5f2a9b3d1c00".into()),
             Route::Schedules,
             Route::Services,
             Route::Connections,
@@ -121,5 +128,19 @@ mod tests {
     fn unknown_paths_are_kept_for_the_not_found_page() {
         assert_eq!(Route::parse("/nope"), Route::NotFound("/nope".into()));
         assert_eq!(Route::parse("/dataflows/a/b"), Route::NotFound("/dataflows/a/b".into()));
+        assert_eq!(Route::parse("/runs/a/logs"), Route::NotFound("/runs/a/logs".into()));
+    }
+
+    #[test]
+    fn a_run_is_found_by_its_id() {
+        assert_eq!(Route::parse("/runs/abc-123"), Route::Run("abc-123".into()));
+        assert_eq!(Route::parse("/runs/abc-123/"), Route::Run("abc-123".into()));
+        assert_eq!(Route::Run("abc-123".into()).nav_key(), Some("runs"));
+    }
+
+    #[test]
+    fn run_titles_use_the_short_id() {
+        let route = Route::Run("0b7e3c52-9d1f-4e1a-8c7e-5f2a9b3d1c00".into());
+        assert_eq!(route.title(), "Run 0b7e3c52 · Runs · Tributary");
     }
 }

@@ -1,6 +1,7 @@
 //! Who is calling and what they may do: password hashing, random secrets, permissions and roles,
 //! and the [`Principal`] every handler extracts.
 
+pub mod cache;
 pub mod password;
 pub mod permission;
 pub mod principal;

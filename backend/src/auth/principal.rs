@@ -94,6 +94,14 @@ impl FromRequestParts<AppState> for Principal {
                 "sign in or send an API token (Authorization: Bearer …)",
             ));
         };
-        sessions::authenticate(&state.db, presented).await
+        let digest = match &presented {
+            Presented::Bearer(secret) | Presented::Cookie(secret) => crate::auth::secret::digest(secret),
+        };
+        if let Some(principal) = state.principals.get(&digest) {
+            return Ok(principal);
+        }
+        let principal = sessions::authenticate(&state.db, presented).await?;
+        state.principals.put(digest, principal.clone());
+        Ok(principal)
     }
 }

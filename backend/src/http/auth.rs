@@ -46,6 +46,7 @@ async fn logout(
     principal: Principal,
 ) -> AppResult<Response> {
     sessions::logout(&state.db, &meta.audit(&state, &principal.username), &principal).await?;
+    state.principals.clear();
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie("", 0, meta.https)?)]).into_response())
 }
 

@@ -40,5 +40,6 @@ async fn revoke(
     AppPath(id): AppPath<String>,
 ) -> AppResult<StatusCode> {
     api_tokens::revoke(&state.db, &meta.audit(&state, &principal.username), &principal.user_id, &id).await?;
+    state.principals.clear();
     Ok(StatusCode::NO_CONTENT)
 }

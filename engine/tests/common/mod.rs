@@ -18,7 +18,7 @@ pub struct Data {
 impl Data {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let engine = Engine { data_dir: dir.path().to_owned(), partitions: 2 };
+        let engine = Engine::new(dir.path()).with_partitions(2);
         Self { dir, engine }
     }
 

@@ -23,6 +23,28 @@ pub async fn list_dataflows(search: &str, cursor: Option<&str>) -> ApiResult<Pag
     fetch_json(get("/dataflows").query(query)).await
 }
 
+/// The most a page of `GET /dataflows` may hold.
+const LARGEST_PAGE: &str = "200";
+
+/// Every dataflow, read a page of 200 at a time: for pages that filter on the client (services).
+pub async fn list_all_dataflows() -> ApiResult<Vec<DataflowSummary>> {
+    let mut all = Vec::new();
+    let mut cursor = None::<String>;
+    loop {
+        let mut query = vec![("limit", LARGEST_PAGE)];
+        if let Some(cursor) = &cursor {
+            query.push(("cursor", cursor));
+        }
+        let page: Page<DataflowSummary> = fetch_json(get("/dataflows").query(query)).await?;
+        all.extend(page.items);
+        // A cursor that does not move would loop for ever; the list so far is the best answer then.
+        match page.next_cursor {
+            Some(next) if cursor.as_ref() != Some(&next) => cursor = Some(next),
+            _ => return Ok(all),
+        }
+    }
+}
+
 pub async fn create_dataflow(document: &DataflowDocument) -> ApiResult<Dataflow> {
     send_json(post("/dataflows"), document).await
 }

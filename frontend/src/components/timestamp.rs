@@ -2,9 +2,15 @@
 
 use leptos::prelude::*;
 
-use crate::format::local_time;
+use crate::format::{local_clock, local_time};
 
 #[component]
-pub fn Timestamp(#[prop(into)] value: String) -> impl IntoView {
-    view! { <time datetime=value.clone() title=value.clone()>{local_time(&value)}</time> }
+pub fn Timestamp(
+    #[prop(into)] value: String,
+    /// Only the time of day, to the second: for log lines, whose date the page already shows.
+    #[prop(optional)]
+    clock: bool,
+) -> impl IntoView {
+    let shown = if clock { local_clock(&value) } else { local_time(&value) };
+    view! { <time datetime=value.clone() title=value.clone()>{shown}</time> }
 }

@@ -1,9 +1,11 @@
-//! `/dataflows/{name}`: one dataflow's facts, its versions and its document, and deleting it.
+//! `/dataflows/{name}`: one dataflow's facts, running it (jobs), its versions and its document,
+//! and deleting it.
 
 use leptos::prelude::*;
 use model::{Dataflow, DataflowSummary};
 
 use super::dataflow_delete::DeleteDataflow;
+use super::dataflow_run::RunDataflow;
 use super::dataflow_versions::{VersionsResource, VersionsSection};
 use crate::api;
 use crate::components::{ErrorAlert, Timestamp};
@@ -71,7 +73,8 @@ fn DataflowView(dataflow: Dataflow, versions: VersionsResource, reload: Callback
             <h1 id="dataflow-name">{summary.name.clone()}</h1>
             <span class="badge" id="dataflow-kind">{summary.kind.as_str()}</span>
         </div>
-        <Facts summary />
+        <Facts summary=summary.clone() />
+        <RunDataflow summary />
         <VersionsSection name=name.clone() versions reload />
         <section class="panel" aria-labelledby="document-heading">
             <h2 id="document-heading">"Document"</h2>

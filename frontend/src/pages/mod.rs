@@ -6,11 +6,16 @@ mod connections;
 mod dataflow_create;
 mod dataflow_delete;
 mod dataflow_detail;
+mod dataflow_run;
 mod dataflow_table;
 mod dataflow_versions;
 mod dataflows;
 mod login;
 mod not_found;
+mod run_detail;
+mod run_logs;
+mod run_report;
+mod run_table;
 mod runs;
 mod schedules;
 mod services;
@@ -28,6 +33,7 @@ pub fn page_for(route: Route) -> AnyView {
         Route::Dataflows => view! { <dataflows::DataflowsPage /> }.into_any(),
         Route::Dataflow(name) => view! { <dataflow_detail::DataflowPage name /> }.into_any(),
         Route::Runs => view! { <runs::RunsPage /> }.into_any(),
+        Route::Run(id) => view! { <run_detail::RunPage id /> }.into_any(),
         Route::Schedules => view! { <schedules::SchedulesPage /> }.into_any(),
         Route::Services => view! { <services::ServicesPage /> }.into_any(),
         Route::Connections => view! { <connections::ConnectionsPage /> }.into_any(),
