@@ -118,7 +118,7 @@ pub async fn preview(
 }
 
 /// The declared input fields of a service's `input` stage.
-fn input_stage(doc: &DataflowDocument) -> EngineResult<(&model::Stage, Arc<Schema>)> {
+pub(crate) fn input_stage(doc: &DataflowDocument) -> EngineResult<(&model::Stage, Arc<Schema>)> {
     let stage = doc
         .stages
         .iter()

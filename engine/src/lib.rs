@@ -8,6 +8,7 @@
 //! - [`paths`]: file paths confined to the data directory.
 //! - [`expr`]: SQL expressions parsed against a stage's input, and nothing but expressions.
 //! - [`options`]: typed access to a stage's options.
+//! - [`prepared`]: services planned once per exposed version.
 //! - [`tap`]: per-port row counters inside the plan.
 //! - [`compile`]: document → DataFrames per port, sinks and the service output.
 //! - [`sink`]: writing CSV, JSON and Parquet atomically (temporary file, then rename).
@@ -24,6 +25,7 @@ pub mod expr;
 pub mod options;
 pub mod params;
 pub mod paths;
+pub mod prepared;
 pub mod quality;
 pub mod run;
 pub mod sink;

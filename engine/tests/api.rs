@@ -160,3 +160,29 @@ async fn fields_nobody_uses_are_not_read() {
     assert!(text.contains("projection=[id, amount]"), "{text}");
     assert_eq!(text.matches("TapExec").count(), 3, "{text}");
 }
+
+#[tokio::test]
+async fn a_prepared_service_answers_call_after_call() {
+    let data = Data::new();
+    data.write("rates.csv", "sku,rate\nA-1,2\nB-2,3\n");
+    let document = doc(json!({"name": "lookup", "kind": "service",
+        "stages": [
+            {"id": "in", "type": "input", "options": {"fields": [{"name": "sku", "type": "string"}, {"name": "net", "type": "number"}]}},
+            {"id": "rates", "type": "read_csv", "options": {"path": "rates.csv"}},
+            {"id": "l", "type": "lookup", "options": {"keys": [{"in": "sku", "table": "sku"}], "fields": ["rate"]}},
+            {"id": "t", "type": "transform", "options": {"fields": [{"name": "gross", "expression": "net * rate"}]}},
+            {"id": "out", "type": "output"}],
+        "edges": [{"from": "in", "to": "l"}, {"from": "rates", "to": "l.table"}, {"from": "l", "to": "t"}, {"from": "t", "to": "out"}]}));
+    assert!(engine::prepared::preparable(&document));
+    let prepared =
+        engine::prepared::PreparedService::prepare(&data.engine, &document, &BTreeMap::new(), &NoSubflows)
+            .await
+            .unwrap();
+    for (sku, net, gross) in [("A-1", 10, 20.0), ("B-2", 10, 30.0), ("A-1", 1, 2.0)] {
+        let rows: Vec<engine::api::Row> = serde_json::from_value(json!([{"sku": sku, "net": net}])).unwrap();
+        let out = prepared.call(&rows).await.unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0]["gross"], json!(gross), "{sku} {net}");
+    }
+    assert_eq!(prepared.call(&[]).await.unwrap(), vec![]);
+}

@@ -119,6 +119,7 @@ async fn remove(
 ) -> AppResult<StatusCode> {
     principal.require(Permission::DataflowsEdit)?;
     dataflows::delete(&state.db, &meta.audit(&state, &principal.username), &name, if_match(&headers)).await?;
+    state.services.forget(&name);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -147,7 +148,10 @@ async fn expose(
     AppPath((name, number)): AppPath<(String, i32)>,
 ) -> AppResult<AppJson<DataflowSummary>> {
     principal.require(Permission::DataflowsExpose)?;
-    Ok(AppJson(dataflows::expose(&state.db, &meta.audit(&state, &principal.username), &name, number).await?))
+    let summary =
+        dataflows::expose(&state.db, &meta.audit(&state, &principal.username), &name, number).await?;
+    state.services.forget(&name);
+    Ok(AppJson(summary))
 }
 
 /// Structure, options and the dataflow's kind first; when the structure holds, the engine checks

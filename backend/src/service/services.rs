@@ -1,11 +1,13 @@
-//! Service calls: the exposed version of a `service` dataflow, checked once per exposed
-//! version and kept per node, answers rows with rows.
+//! Service calls: the exposed version of a `service` dataflow, loaded and planned once per
+//! exposed version and kept per node, answers rows with rows.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use engine::Fault;
 use engine::api::Row;
+use engine::prepared::{PreparedService, preparable};
 use entities::dataflows;
 use model::{DataflowDocument, ErrorCode, ErrorDetail};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -15,27 +17,61 @@ use crate::error::{AppError, AppResult};
 use crate::runner::DbSubflows;
 use crate::state::AppState;
 
-/// Exposed service documents by name, with the version they were loaded at.
+/// An exposed service as this node keeps it: its document and, when the dataflow allows it,
+/// its plan prepared for calls with the default parameters.
+pub struct CachedService {
+    pub document: Arc<DataflowDocument>,
+    pub prepared: Option<Arc<PreparedService>>,
+}
+
+/// How long a node answers from its cache before checking which version is exposed again:
+/// a version exposed on another node is served here within this time (at once on the node
+/// that exposed it).
+const RECHECK_AFTER: Duration = Duration::from_secs(1);
+
+/// A cached service: the version it was loaded at, and when that was last checked.
+type Entry = (i32, Instant, Arc<CachedService>);
+
+/// Exposed services by name.
 #[derive(Default)]
 pub struct ServiceCache {
-    entries: RwLock<HashMap<String, (i32, Arc<DataflowDocument>)>>,
+    entries: RwLock<HashMap<String, Entry>>,
 }
 
 impl ServiceCache {
-    fn get(&self, name: &str, version: i32) -> Option<Arc<DataflowDocument>> {
+    fn get(&self, name: &str, version: i32) -> Option<Arc<CachedService>> {
         let entries = self.entries.read().ok()?;
-        entries.get(name).filter(|(v, _)| *v == version).map(|(_, doc)| doc.clone())
+        entries.get(name).filter(|(v, _, _)| *v == version).map(|(_, _, cached)| cached.clone())
     }
 
-    fn put(&self, name: &str, version: i32, document: Arc<DataflowDocument>) {
+    /// The cached service if its version was checked recently.
+    fn fresh(&self, name: &str) -> Option<Arc<CachedService>> {
+        let entries = self.entries.read().ok()?;
+        entries
+            .get(name)
+            .filter(|(_, at, _)| at.elapsed() < RECHECK_AFTER)
+            .map(|(_, _, cached)| cached.clone())
+    }
+
+    fn put(&self, name: &str, version: i32, cached: Arc<CachedService>) {
         if let Ok(mut entries) = self.entries.write() {
-            entries.insert(name.to_owned(), (version, document));
+            entries.insert(name.to_owned(), (version, Instant::now(), cached));
+        }
+    }
+
+    /// Forget `name` (its exposed version changed or it was deleted here).
+    pub fn forget(&self, name: &str) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.remove(name);
         }
     }
 }
 
-/// The exposed document of service `name`, from the cache when its version is current.
-pub async fn exposed(state: &AppState, name: &str) -> AppResult<Arc<DataflowDocument>> {
+/// The exposed version of service `name`, from the cache when its version is current.
+pub async fn exposed(state: &AppState, name: &str) -> AppResult<Arc<CachedService>> {
+    if let Some(cached) = state.services.fresh(name) {
+        return Ok(cached);
+    }
     let row = dataflows::Entity::find()
         .filter(dataflows::Column::Name.eq(name))
         .filter(dataflows::Column::Kind.eq("service"))
@@ -47,12 +83,22 @@ pub async fn exposed(state: &AppState, name: &str) -> AppResult<Arc<DataflowDocu
     let version = row.exposed_version.ok_or_else(|| {
         AppError::new(ErrorCode::NotExposed, format!("service {name:?} has no exposed version"))
     })?;
-    if let Some(document) = state.services.get(name, version) {
-        return Ok(document);
+    if let Some(cached) = state.services.get(name, version) {
+        return Ok(cached);
     }
     let document = Arc::new(super::dataflows::version(&state.db, name, version).await?.document);
-    state.services.put(name, version, document.clone());
-    Ok(document)
+    let prepared = if preparable(&document) {
+        let subflows = DbSubflows(&state.db);
+        match PreparedService::prepare(&state.engine, &document, &BTreeMap::new(), &subflows).await {
+            Ok(prepared) => Some(Arc::new(prepared)),
+            Err(err) => return Err(engine_error(err)),
+        }
+    } else {
+        None
+    };
+    let cached = Arc::new(CachedService { document, prepared });
+    state.services.put(name, version, cached.clone());
+    Ok(cached)
 }
 
 fn engine_error(err: engine::EngineError) -> AppError {
@@ -75,14 +121,23 @@ pub async fn call(
     rows: &[Row],
     parameters: &BTreeMap<String, Value>,
 ) -> AppResult<Vec<Row>> {
-    let document = exposed(state, name).await?;
-    engine::api::call_service(&state.engine, &document, rows, parameters, &DbSubflows(&state.db))
+    let service = exposed(state, name).await?;
+    match &service.prepared {
+        Some(prepared) if parameters.is_empty() => prepared.call(rows).await.map_err(engine_error),
+        _ => engine::api::call_service(
+            &state.engine,
+            &service.document,
+            rows,
+            parameters,
+            &DbSubflows(&state.db),
+        )
         .await
-        .map_err(engine_error)
+        .map_err(engine_error),
+    }
 }
 
 /// A record given as query-string text, typed by the service's input fields.
 pub async fn text_row(state: &AppState, name: &str, values: &BTreeMap<String, String>) -> AppResult<Row> {
-    let document = exposed(state, name).await?;
-    engine::api::text_row(&document, values).map_err(engine_error)
+    let service = exposed(state, name).await?;
+    engine::api::text_row(&service.document, values).map_err(engine_error)
 }

@@ -82,6 +82,22 @@ async fn services_answer_native_and_classic_calls(app: TestApp) {
     let anonymous =
         reqwest::Client::new().get(app.url("/rest/price/results.json?Data.sku=x")).send().await.unwrap();
     error_body(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+
+    // Exposing another version changes the answers at once.
+    let current: model::Dataflow = app.get_json("/api/v1/dataflows/price").await;
+    let mut doubled = price_service();
+    doubled.parameters[0].default = Some(json!(10));
+    let saved = app
+        .request(Method::PUT, "/api/v1/dataflows/price")
+        .header("If-Match", current.etag)
+        .json(&doubled)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    app.request(Method::POST, "/api/v1/dataflows/price/versions/2/expose").send().await.unwrap();
+    let answer: ServiceResponse = app.get_json("/api/v1/services/price?sku=x&net=40").await;
+    assert_eq!(answer.rows[0]["gross"], json!(400.0));
 }
 
 async fn the_catalog_validation_and_preview_help_the_designer(app: TestApp) {
