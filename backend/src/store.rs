@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
 /// Any constant works as long as every node uses the same one.
@@ -23,8 +23,12 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false)
+        // WAL with NORMAL sync: a commit survives the process dying; only an OS crash may lose
+        // the last few, the trade SQLite recommends for WAL.
         .map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal).busy_timeout(Duration::from_secs(10))
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
         });
     Database::connect(options).await.context("cannot connect to the configuration database")
 }

@@ -50,6 +50,9 @@ pub struct Engine {
     /// Built once: a session holds hundreds of registered functions and optimizer rules, and
     /// compiling never registers anything in it, so every compilation can share it.
     session: OnceLock<SessionContext>,
+    /// The same, free to split file scans across threads: for dataflows whose results do not
+    /// depend on record order (see [`compile::order_free`]).
+    parallel_session: OnceLock<SessionContext>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -64,12 +67,18 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         let partitions = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Self { data_dir: data_dir.into(), partitions, session: OnceLock::new() }
+        Self {
+            data_dir: data_dir.into(),
+            partitions,
+            session: OnceLock::new(),
+            parallel_session: OnceLock::new(),
+        }
     }
 
     pub fn with_partitions(mut self, partitions: usize) -> Self {
         self.partitions = partitions;
         self.session = OnceLock::new();
+        self.parallel_session = OnceLock::new();
         self
     }
 
@@ -77,14 +86,19 @@ impl Engine {
     /// `limit`, `distinct` and sequence ids follow the file) and still parallelises aggregates
     /// and joins by hash.
     pub fn session(&self) -> SessionContext {
-        self.session.get_or_init(|| self.new_session()).clone()
+        self.session.get_or_init(|| self.new_session(false)).clone()
     }
 
-    fn new_session(&self) -> SessionContext {
+    /// A session that may reorder records for speed.
+    pub fn parallel_session(&self) -> SessionContext {
+        self.parallel_session.get_or_init(|| self.new_session(true)).clone()
+    }
+
+    fn new_session(&self, parallel: bool) -> SessionContext {
         let mut config = SessionConfig::new().with_target_partitions(self.partitions).with_batch_size(8192);
         let options = config.options_mut();
-        options.optimizer.repartition_file_scans = false;
-        options.optimizer.enable_round_robin_repartition = false;
+        options.optimizer.repartition_file_scans = parallel;
+        options.optimizer.enable_round_robin_repartition = parallel;
         options.execution.collect_statistics = false;
         // Field names are case-sensitive as written, like the files they come from.
         options.sql_parser.enable_ident_normalization = false;

@@ -186,3 +186,33 @@ async fn a_prepared_service_answers_call_after_call() {
     }
     assert_eq!(prepared.call(&[]).await.unwrap(), vec![]);
 }
+
+#[test]
+fn only_order_free_dataflows_may_read_in_parallel() {
+    let stage = |id: &str, t: &str, options: Value| json!({"id": id, "type": t, "options": options});
+    let path = json!({"path": "a.csv"});
+    let sorted = doc(job(
+        json!([
+            stage("r", "read_csv", path.clone()),
+            stage("s", "sort", json!({"keys": [{"field": "id"}]})),
+            stage("w", "write_csv", path.clone())
+        ]),
+        &[("r", "s"), ("s", "w")],
+    ));
+    assert!(engine::compile::order_free(&sorted));
+    let copied = doc(job(
+        json!([stage("r", "read_csv", path.clone()), stage("w", "write_csv", path.clone())]),
+        &[("r", "w")],
+    ));
+    assert!(!engine::compile::order_free(&copied), "a copy keeps the file's order");
+    let limited = doc(job(
+        json!([
+            stage("r", "read_csv", path.clone()),
+            stage("s", "sort", json!({"keys": [{"field": "id"}]})),
+            stage("l", "limit", json!({"count": 1})),
+            stage("w", "write_csv", path)
+        ]),
+        &[("r", "s"), ("s", "l"), ("l", "w")],
+    ));
+    assert!(!engine::compile::order_free(&limited));
+}

@@ -180,7 +180,48 @@ pub async fn compile(
     subflows: &dyn SubflowSource,
     purpose: Purpose,
 ) -> EngineResult<Compiled> {
-    compile_with(engine, engine.session(), doc, given, inputs, subflows, purpose).await
+    let session = if order_free(doc) { engine.parallel_session() } else { engine.session() };
+    compile_with(engine, session, doc, given, inputs, subflows, purpose).await
+}
+
+/// Whether no result of `doc` depends on the order records arrive in: no order-sensitive stage
+/// (`limit`, `distinct`, `unique_id`, `match`, subflows, `first`/`last`/`list` aggregates), and
+/// every path into a sink or output passes a `sort` or an `aggregate`. Such dataflows may split
+/// file scans across threads.
+pub fn order_free(doc: &DataflowDocument) -> bool {
+    let order_sensitive = |stage: &Stage| match stage.stage_type.as_str() {
+        "limit" | "distinct" | "unique_id" | "match" | "subflow" => true,
+        "aggregate" => stage.options.get("aggregates").and_then(Value::as_array).is_some_and(|list| {
+            list.iter()
+                .any(|a| matches!(a.get("function").and_then(Value::as_str), Some("first" | "last" | "list")))
+        }),
+        _ => false,
+    };
+    if doc.stages.iter().any(order_sensitive) {
+        return false;
+    }
+    fn reordered(doc: &DataflowDocument, stage_id: &str, depth: usize) -> bool {
+        let Some(stage) = doc.stages.iter().find(|s| s.id == stage_id) else { return false };
+        if matches!(stage.stage_type.as_str(), "sort" | "aggregate") {
+            return true;
+        }
+        let inputs: Vec<&str> = doc
+            .edges
+            .iter()
+            .filter(|e| EdgeEnd::parse(&e.to).stage == stage_id)
+            .map(|e| EdgeEnd::parse(&e.from).stage)
+            .collect();
+        !inputs.is_empty()
+            && depth < doc.stages.len()
+            && inputs.iter().all(|input| reordered(doc, input, depth + 1))
+    }
+    let sinks = doc.stages.iter().filter(|s| s.stage_type.starts_with("write_") || s.stage_type == "output");
+    sinks.into_iter().all(|sink| {
+        doc.edges
+            .iter()
+            .filter(|e| EdgeEnd::parse(&e.to).stage == sink.id)
+            .all(|e| reordered(doc, EdgeEnd::parse(&e.from).stage, 0))
+    })
 }
 
 /// [`compile`] in a given session (whose tables `inputs` may come from).
