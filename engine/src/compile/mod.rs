@@ -113,27 +113,23 @@ pub(crate) enum Built {
     Output(DataFrame),
 }
 
-/// The output port an edge end refers to (`None` port = the stage's default output).
+/// The port an edge end names, or the stage's first input or output when it names none.
+fn port_name(doc: &DataflowDocument, end: &EdgeEnd, output: bool) -> String {
+    if let Some(port) = end.port {
+        return port.to_owned();
+    }
+    let ports = doc.stages.iter().find(|s| s.id == end.stage).and_then(|s| stage_ports(&s.stage_type));
+    let first = ports.and_then(|p| if output { p.outputs.first() } else { p.inputs.first() }).map(|p| p.name);
+    first.unwrap_or(if output { "out" } else { "in" }).to_owned()
+}
+
+/// `stage.port` of the output an edge leaves from.
 fn output_port(doc: &DataflowDocument, end: &EdgeEnd) -> String {
-    let default = doc
-        .stages
-        .iter()
-        .find(|s| s.id == end.stage)
-        .and_then(|s| stage_ports(&s.stage_type))
-        .and_then(|p| p.outputs.first().map(|o| o.name.to_string()))
-        .unwrap_or_else(|| "out".into());
-    format!("{}.{}", end.stage, end.port.map(str::to_owned).unwrap_or(default))
+    format!("{}.{}", end.stage, port_name(doc, end, true))
 }
 
 fn input_port(doc: &DataflowDocument, end: &EdgeEnd) -> String {
-    let default = doc
-        .stages
-        .iter()
-        .find(|s| s.id == end.stage)
-        .and_then(|s| stage_ports(&s.stage_type))
-        .and_then(|p| p.inputs.first().map(|i| i.name.to_string()))
-        .unwrap_or_else(|| "in".into());
-    end.port.map(str::to_owned).unwrap_or(default)
+    port_name(doc, end, false)
 }
 
 /// Stage ids in an order where every stage comes after the stages feeding it.
