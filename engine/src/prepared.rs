@@ -91,6 +91,7 @@ impl PreparedService {
             .ok_or_else(|| EngineError::user("", "the service has no output stage"))?;
         let plan =
             df.create_physical_plan().await.map_err(|e| EngineError::from_datafusion(Some(&output), e))?;
+        let plan = crate::sink::merged(plan);
         let state = ctx.state();
         Ok(Self {
             plan,

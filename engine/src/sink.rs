@@ -9,6 +9,13 @@ use datafusion::arrow::csv::WriterBuilder as CsvWriterBuilder;
 use datafusion::arrow::json::LineDelimitedWriter;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
+use std::sync::Arc;
+
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
+use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
+use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties, execute_stream};
+use datafusion::prelude::DataFrame;
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
@@ -53,6 +60,27 @@ impl Writer {
             }
             Self::Parquet(w) => w.close().map(|_| ()).map_err(|e| e.to_string()),
         }
+    }
+}
+
+/// The records of `frame` as one stream, in order: partitions of sorted output are merged by
+/// their sort keys, others simply combined.
+pub(crate) async fn ordered_stream(
+    frame: &DataFrame,
+) -> datafusion::error::Result<SendableRecordBatchStream> {
+    let task = Arc::new(frame.task_ctx());
+    let plan = frame.clone().create_physical_plan().await?;
+    execute_stream(merged(plan), task)
+}
+
+/// `plan` with its partitions combined into one, keeping a sort order where there is one.
+pub(crate) fn merged(plan: Arc<dyn ExecutionPlan>) -> Arc<dyn ExecutionPlan> {
+    if plan.output_partitioning().partition_count() <= 1 {
+        return plan;
+    }
+    match plan.output_ordering().cloned() {
+        Some(ordering) => Arc::new(SortPreservingMergeExec::new(ordering, plan)),
+        None => Arc::new(CoalescePartitionsExec::new(plan)),
     }
 }
 
@@ -112,12 +140,8 @@ pub async fn write(sink: &Sink, cancel: &CancellationToken, staging: Option<&Pat
         .map_err(|e| io("cannot write next to", &e))?;
     let appended_to_nonempty = appending && file.metadata().map(|m| m.len() > 0).unwrap_or(false);
     let out = BufWriter::new(file);
-    let mut stream = sink
-        .input
-        .clone()
-        .execute_stream()
-        .await
-        .map_err(|e| EngineError::from_datafusion(Some(stage), e))?;
+    let mut stream =
+        ordered_stream(&sink.input).await.map_err(|e| EngineError::from_datafusion(Some(stage), e))?;
     let mut writer = match sink.format {
         SinkFormat::Csv { delimiter, header } => Writer::Csv(
             CsvWriterBuilder::new()

@@ -270,3 +270,25 @@ async fn empty_inputs_write_empty_outputs() {
     assert_eq!(rows_out(&metrics, "out", "written"), 0);
     assert!(data.exists("none.csv"));
 }
+
+#[tokio::test]
+async fn a_sort_stays_sorted_when_the_scan_runs_in_parallel() {
+    let data = Data::new();
+    let mut csv = String::from("id,amount\n");
+    for i in 0..1_200_000u64 {
+        csv.push_str(&format!("{i},{}\n", (i * 7919) % 100_000));
+    }
+    data.write("big.csv", &csv);
+    let doc = job(
+        json!([{"id": "r", "type": "read_csv", "options": {"path": "big.csv"}},
+               {"id": "s", "type": "sort", "options": {"keys": [{"field": "amount", "descending": true}, {"field": "id"}]}},
+               write("out", "sorted.csv")]),
+        &[("r", "s"), ("s", "out")],
+    );
+    data.run(&doc).await.unwrap();
+    let text = data.read("sorted.csv");
+    let amounts: Vec<u64> =
+        text.lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    assert_eq!(amounts.len(), 1_200_000);
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "output is not sorted");
+}
