@@ -128,6 +128,12 @@ impl TestApp {
         self.request(Method::POST, "/api/v1/dataflows").json(document).send().await.expect("create request")
     }
 
+    /// POST `body` as JSON and decode the answer (whatever its status).
+    pub async fn post_json<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize) -> T {
+        let response = self.request(Method::POST, path).json(body).send().await.expect("request");
+        response.json().await.expect("json")
+    }
+
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
         let response = self.request(Method::GET, path).send().await.expect("request");
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");

@@ -176,15 +176,7 @@ async fn validate_lists_every_problem(app: TestApp) {
     let mut document = job("check");
     document.stages[1].stage_type = "teleport".into();
     document.edges.push(model::Edge { from: "out".into(), to: "read".into() });
-    let report: ValidationReport = app
-        .request(Method::POST, "/api/v1/dataflows/validate")
-        .json(&document)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: ValidationReport = app.post_json("/api/v1/dataflows/validate", &document).await;
     assert!(!report.valid);
     let stages: Vec<Option<&str>> = report.problems.iter().map(|p| p.stage.as_deref()).collect();
     assert!(stages.contains(&Some("big")), "{:?}", report.problems);

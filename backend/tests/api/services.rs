@@ -30,15 +30,7 @@ async fn services_answer_native_and_classic_calls(app: TestApp) {
     app.request(Method::POST, "/api/v1/dataflows/price/versions/1/expose").send().await.unwrap();
 
     let body = json!({"rows": [{"sku": "a", "net": 10}, {"sku": "b", "net": 1}], "parameters": {"rate": 2}});
-    let answer: ServiceResponse = app
-        .request(Method::POST, "/api/v1/services/price")
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer: ServiceResponse = app.post_json("/api/v1/services/price", &body).await;
     assert_eq!(
         Value::from(answer.rows.into_iter().map(Value::Object).collect::<Vec<_>>()),
         json!([{"sku": "a", "net": 10.0, "gross": 20.0}])
@@ -124,15 +116,7 @@ async fn the_catalog_validation_and_preview_help_the_designer(app: TestApp) {
     assert_eq!(fields, vec!["id", "amount"]);
     let mut typo = job("v");
     typo.stages[1].options.insert("predicate".into(), json!("amuont > 1"));
-    let report: ValidationReport = app
-        .request(Method::POST, "/api/v1/dataflows/validate")
-        .json(&typo)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: ValidationReport = app.post_json("/api/v1/dataflows/validate", &typo).await;
     assert!(!report.valid);
     assert_eq!(report.problems[0].stage.as_deref(), Some("big"));
     assert_eq!(report.problems[0].path.as_deref(), Some("options.predicate"));
