@@ -1,72 +1,41 @@
 //! Permissions (`resource:action`) and the built-in roles that grant them (DESIGN §8).
 
-/// Every permission an endpoint can require.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Permission {
-    DataflowsView,
-    DataflowsEdit,
-    DataflowsExpose,
-    DataflowsExecute,
-    RunsView,
-    RunsCancel,
-    SchedulesView,
-    SchedulesEdit,
-    ServicesCall,
-    ConnectionsView,
-    ConnectionsEdit,
-    UsersView,
-    UsersEdit,
-    RolesView,
-    RolesEdit,
-    AuditView,
-    ClusterView,
-    ClusterManage,
+/// Declares [`Permission`] with its `resource:action` names and the list of all of them.
+macro_rules! permissions {
+    ($($variant:ident => $name:literal),* $(,)?) => {
+        /// Every permission an endpoint can require.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Permission { $($variant),* }
+
+        impl Permission {
+            pub const ALL: &'static [Permission] = &[$(Permission::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Permission::$variant => $name),* }
+            }
+        }
+    };
 }
 
-impl Permission {
-    pub const ALL: &'static [Permission] = &[
-        Self::DataflowsView,
-        Self::DataflowsEdit,
-        Self::DataflowsExpose,
-        Self::DataflowsExecute,
-        Self::RunsView,
-        Self::RunsCancel,
-        Self::SchedulesView,
-        Self::SchedulesEdit,
-        Self::ServicesCall,
-        Self::ConnectionsView,
-        Self::ConnectionsEdit,
-        Self::UsersView,
-        Self::UsersEdit,
-        Self::RolesView,
-        Self::RolesEdit,
-        Self::AuditView,
-        Self::ClusterView,
-        Self::ClusterManage,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::DataflowsView => "dataflows:view",
-            Self::DataflowsEdit => "dataflows:edit",
-            Self::DataflowsExpose => "dataflows:expose",
-            Self::DataflowsExecute => "dataflows:execute",
-            Self::RunsView => "runs:view",
-            Self::RunsCancel => "runs:cancel",
-            Self::SchedulesView => "schedules:view",
-            Self::SchedulesEdit => "schedules:edit",
-            Self::ServicesCall => "services:call",
-            Self::ConnectionsView => "connections:view",
-            Self::ConnectionsEdit => "connections:edit",
-            Self::UsersView => "users:view",
-            Self::UsersEdit => "users:edit",
-            Self::RolesView => "roles:view",
-            Self::RolesEdit => "roles:edit",
-            Self::AuditView => "audit:view",
-            Self::ClusterView => "cluster:view",
-            Self::ClusterManage => "cluster:manage",
-        }
-    }
+permissions! {
+    DataflowsView => "dataflows:view",
+    DataflowsEdit => "dataflows:edit",
+    DataflowsExpose => "dataflows:expose",
+    DataflowsExecute => "dataflows:execute",
+    RunsView => "runs:view",
+    RunsCancel => "runs:cancel",
+    SchedulesView => "schedules:view",
+    SchedulesEdit => "schedules:edit",
+    ServicesCall => "services:call",
+    ConnectionsView => "connections:view",
+    ConnectionsEdit => "connections:edit",
+    UsersView => "users:view",
+    UsersEdit => "users:edit",
+    RolesView => "roles:view",
+    RolesEdit => "roles:edit",
+    AuditView => "audit:view",
+    ClusterView => "cluster:view",
+    ClusterManage => "cluster:manage",
 }
 
 /// A role every installation has; its permissions follow the code, not the database.

@@ -18,13 +18,10 @@ impl SubflowSource for DbSubflows<'_> {
         };
         let version = match version {
             Some(v) => v,
-            None => {
-                let current = dataflows::get(self.0, name).await.map_err(|e| missing(e.message))?;
-                current
-                    .summary
-                    .exposed_version
-                    .ok_or_else(|| missing(format!("subflow {name:?} has no exposed version")))?
-            }
+            None => dataflows::exposed_version(self.0, name)
+                .await
+                .map_err(|e| missing(e.message))?
+                .ok_or_else(|| missing(format!("subflow {name:?} has no exposed version")))?,
         };
         dataflows::version(self.0, name, version).await.map(|v| v.document).map_err(|e| missing(e.message))
     }

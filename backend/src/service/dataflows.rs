@@ -252,6 +252,11 @@ pub async fn delete(
     Ok(())
 }
 
+/// The exposed version of `name`, if it has one.
+pub async fn exposed_version(db: &impl ConnectionTrait, name: &str) -> AppResult<Option<i32>> {
+    Ok(find_row(db, name).await?.exposed_version)
+}
+
 pub async fn versions(db: &impl ConnectionTrait, name: &str) -> AppResult<Vec<VersionInfo>> {
     let row = find_row(db, name).await?;
     let versions = dataflow_versions::Entity::find()

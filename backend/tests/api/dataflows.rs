@@ -182,15 +182,7 @@ async fn validate_lists_every_problem(app: TestApp) {
     assert!(stages.contains(&Some("big")), "{:?}", report.problems);
     assert!(report.problems.iter().any(|p| p.message.contains("no output")), "{:?}", report.problems);
     std::fs::write(app.data_dir.path().join("orders.csv"), "id,amount\n1,5\n").unwrap();
-    let ok: ValidationReport = app
-        .request(Method::POST, "/api/v1/dataflows/validate")
-        .json(&job("check"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ok: ValidationReport = app.post_json("/api/v1/dataflows/validate", &job("check")).await;
     assert!(ok.valid && ok.problems.is_empty(), "{ok:?}");
 }
 

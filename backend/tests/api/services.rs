@@ -102,15 +102,7 @@ async fn the_catalog_validation_and_preview_help_the_designer(app: TestApp) {
     assert!(catalog.items.iter().any(|s| s.stage_type == "parse_address" && s.module == "address"));
 
     std::fs::write(app.data_dir.path().join("orders.csv"), "id,amount\n1,50\n2,150\n").unwrap();
-    let report: ValidationReport = app
-        .request(Method::POST, "/api/v1/dataflows/validate")
-        .json(&job("v"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: ValidationReport = app.post_json("/api/v1/dataflows/validate", &job("v")).await;
     assert!(report.valid, "{:?}", report.problems);
     let fields: Vec<&str> = report.schemas["big.out"].iter().map(|f| f.name.as_str()).collect();
     assert_eq!(fields, vec!["id", "amount"]);

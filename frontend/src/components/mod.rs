@@ -8,4 +8,4 @@ mod timestamp;
 pub use error_alert::ErrorAlert;
 pub use run_status::RunStatusBadge;
 pub use shell::Shell;
-pub use timestamp::Timestamp;
+pub use timestamp::{Timestamp, optional_time};

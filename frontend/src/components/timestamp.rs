@@ -14,3 +14,11 @@ pub fn Timestamp(
     let shown = if clock { local_clock(&value) } else { local_time(&value) };
     view! { <time datetime=value.clone() title=value.clone()>{shown}</time> }
 }
+
+/// A timestamp when there is one, else the `missing` text.
+pub fn optional_time(value: Option<String>, missing: &'static str) -> AnyView {
+    match value {
+        Some(value) => view! { <Timestamp value /> }.into_any(),
+        None => missing.into_any(),
+    }
+}

@@ -6,7 +6,7 @@ use model::ApiToken;
 
 use super::token_create::CreateTokenForm;
 use crate::api::{self, ApiError};
-use crate::components::{ErrorAlert, Timestamp};
+use crate::components::{ErrorAlert, Timestamp, optional_time};
 
 const NO_TOKENS: &str = "You have no API tokens. A token lets a script or an integration call the \
     API as you, with your permissions.";
@@ -99,12 +99,5 @@ fn TokenTable(
             </thead>
             <tbody>{rows.collect_view()}</tbody>
         </table>
-    }
-}
-
-fn optional_time(value: Option<String>, missing: &'static str) -> AnyView {
-    match value {
-        Some(value) => view! { <Timestamp value /> }.into_any(),
-        None => missing.into_any(),
     }
 }

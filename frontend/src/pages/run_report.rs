@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use model::{Run, RunError, StageMetrics};
 
-use crate::components::{RunStatusBadge, Timestamp};
+use crate::components::{RunStatusBadge, Timestamp, optional_time};
 use crate::format::{run_duration, sentence};
 use crate::route::Route;
 
@@ -133,13 +133,6 @@ fn MetricsTable(metrics: Vec<StageMetrics>) -> impl IntoView {
             </thead>
             <tbody>{rows.collect_view()}</tbody>
         </table>
-    }
-}
-
-fn optional_time(value: Option<String>, missing: &'static str) -> AnyView {
-    match value {
-        Some(value) => view! { <Timestamp value /> }.into_any(),
-        None => missing.into_any(),
     }
 }
 
