@@ -5,6 +5,8 @@ P1: a 2,000,000-row CSV -> filter -> derived field -> group by -> sort -> CSV, s
     file. Median wall time of 5 runs each, after one warm-up.
 P2: a service (filter + two derived fields) under wrk, 16 connections for 10 s, against
     Node-RED 4 running the same logic as http-in -> function -> http-response.
+P3: 10,000 trivial runs (a one-row job) submitted through the REST API to one node on
+    PostgreSQL: runs completed per second and submit -> start latency (p50, p99).
 """
 
 import http.cookiejar
@@ -16,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -283,6 +286,95 @@ def p2(binary):
     ]
 
 
+P3_RUNS = 10_000
+P3_SUBMITTERS = 8
+P3_JOB = {
+    "name": "p3",
+    "kind": "job",
+    "stages": [
+        {"id": "read", "type": "read_csv", "options": {"path": "one.csv"}},
+        {"id": "out", "type": "write_csv", "options": {"path": "out/one.csv"}},
+    ],
+    "edges": [{"from": "read", "to": "out"}],
+}
+
+
+def p3(binary):
+    import http.client
+    import threading
+    from datetime import datetime
+
+    database = f"tributary_bench_{os.getpid()}"
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {database}"], check=True)
+    data = OUT / "p3-data"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    (data / "one.csv").write_text("id,amount\n1,10\n")
+    port = free_port()
+    log = open(OUT / "p3-tributary.log", "w")
+    env = dict(os.environ, TRIBUTARY_ADMIN_PASSWORD=PASSWORD, RUST_LOG="warn")
+    process = subprocess.Popen(
+        [binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data),
+         "--database-url", f"postgres://postgres@127.0.0.1:5432/{database}", "--secret-key", "b" * 32],
+        stdout=log, stderr=log, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_http(base + "/readyz")
+        api = Api(base)
+        api.call("POST", "/api/v1/auth/login", {"username": "admin", "password": PASSWORD})
+        api.call("POST", "/api/v1/dataflows", P3_JOB)
+        api.call("POST", "/api/v1/dataflows/p3/versions/1/expose")
+        token = api.call("POST", "/api/v1/tokens", {"name": "p3"})["token"]
+        say(f"P3: submitting {P3_RUNS:,} runs with {P3_SUBMITTERS} clients")
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+        def submit(count):
+            conn = http.client.HTTPConnection("127.0.0.1", port)
+            for _ in range(count):
+                conn.request("POST", "/api/v1/dataflows/p3/runs", body="{}", headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 202:
+                    raise SystemExit(f"submit answered {response.status}")
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=submit, args=(P3_RUNS // P3_SUBMITTERS,)) for _ in range(P3_SUBMITTERS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        submitted = time.perf_counter() - started
+        while True:
+            left = sum(len(api.call("GET", f"/api/v1/runs?dataflow=p3&status={s}&limit=1")["items"]) for s in ("queued", "running"))
+            if left == 0:
+                break
+            time.sleep(0.2)
+        runs, cursor = [], None
+        while True:
+            page = api.call("GET", "/api/v1/runs?dataflow=p3&limit=200" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else ""))
+            runs += page["items"]
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+        parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))
+        first = min(parse(r["created_at"]) for r in runs)
+        last = max(parse(r["finished_at"]) for r in runs)
+        waits = sorted((parse(r["started_at"]) - parse(r["created_at"])).total_seconds() * 1000 for r in runs)
+        ok = sum(1 for r in runs if r["status"] == "succeeded")
+        per_second = len(runs) / (last - first).total_seconds()
+        return [
+            ("P3 10,000 one-row runs, one node, PostgreSQL", "runs completed per second", f"{per_second:.0f}"),
+            ("", "submit -> start p50 (ms)", f"{waits[len(waits) // 2]:.1f}"),
+            ("", "submit -> start p99 (ms)", f"{waits[int(len(waits) * 0.99)]:.1f}"),
+            ("", "submits per second (8 clients)", f"{P3_RUNS / submitted:.0f}"),
+            ("", "runs succeeded", f"{ok:,} of {len(runs):,}"),
+        ]
+    finally:
+        process.terminate()
+        process.wait()
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"])
+
+
 def main():
     what, binary = sys.argv[1], sys.argv[2]
     OUT.mkdir(parents=True, exist_ok=True)
@@ -291,6 +383,8 @@ def main():
         rows += p1(binary)
     if what in ("all", "p2"):
         rows += p2(binary)
+    if what in ("all", "p3"):
+        rows += p3(binary)
     table = ["| benchmark | measured | value |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     text = "\n".join(table)
     (OUT / "results.md").write_text(text + "\n")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks, each against its peer in the same run (see README "Benchmarks"):
-#   bench/run.sh         P1 (batch job vs DuckDB and Polars) and P2 (service vs Node-RED)
-#   bench/run.sh p1      only P1;   bench/run.sh p2   only P2
+#   bench/run.sh         P1 (batch job vs DuckDB and Polars), P2 (service vs Node-RED), P3 (run throughput)
+#   bench/run.sh p1      only P1;   bench/run.sh p2   only P2;   bench/run.sh p3   only P3
 # Sets up its own tools: a Python venv with duckdb and polars, wrk (Debian), Node-RED (npm).
 
 set -euo pipefail

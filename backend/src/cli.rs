@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `healthcheck`.
+//! The command line: `serve`, `migrate`, `healthcheck`, and the REST clients `run`, `runs`,
+//! `schedules`.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -26,6 +27,14 @@ pub enum Command {
     Migrate(ConfigArgs),
     /// Exit 0 if the node at --url reports ready (for container and systemd checks).
     Healthcheck(HealthcheckArgs),
+    /// Run a job or process flow through the REST API (`--wait` follows it to the end).
+    Run(crate::client::RunArgs),
+    /// Runs through the REST API.
+    #[command(subcommand)]
+    Runs(crate::client::RunsCommand),
+    /// Schedules through the REST API.
+    #[command(subcommand)]
+    Schedules(crate::client::SchedulesCommand),
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +55,9 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
             Err(code) => return code,
         },
         Command::Healthcheck(args) => healthcheck(&args.url),
+        Command::Run(args) => crate::client::run(args).await,
+        Command::Runs(command) => crate::client::runs(command).await,
+        Command::Schedules(command) => crate::client::schedules(command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -79,6 +79,12 @@ pub struct ConfigArgs {
     /// How long a node may go without renewing a run before another node takes it over [default: 30s].
     #[arg(long, env = "TRIBUTARY_RUN_LEASE")]
     pub run_lease: Option<String>,
+    /// How long finished runs and their logs are kept, e.g. `30d` [default: 30d].
+    #[arg(long, env = "TRIBUTARY_RUN_RETENTION")]
+    pub run_retention: Option<String>,
+    /// The most missed fire times a schedule with misfire policy `all` catches up [default: 100].
+    #[arg(long, env = "TRIBUTARY_SCHEDULE_MAX_CATCHUP")]
+    pub schedule_max_catchup: Option<u32>,
 }
 
 /// The same settings as they appear in the TOML file.
@@ -98,6 +104,8 @@ struct FileConfig {
     drain_delay: Option<String>,
     log_format: Option<String>,
     run_lease: Option<String>,
+    run_retention: Option<String>,
+    schedule_max_catchup: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +130,8 @@ pub struct Config {
     pub drain_delay: Duration,
     pub log_format: LogFormat,
     pub run_lease: Duration,
+    pub run_retention: Duration,
+    pub schedule_max_catchup: u32,
 }
 
 impl Config {
@@ -168,6 +178,15 @@ impl Config {
         if run_lease < Duration::from_secs(2) {
             errors.push("run_lease: must be at least 2s (runs renew their lease every 0.5 s)".into());
         }
+        let run_retention =
+            duration("run_retention", args.run_retention.or(file.run_retention), "30d", &mut errors);
+        if run_retention < Duration::from_secs(60) {
+            errors.push("run_retention: must be at least 1m".into());
+        }
+        let schedule_max_catchup = args.schedule_max_catchup.or(file.schedule_max_catchup).unwrap_or(100);
+        if schedule_max_catchup > 10_000 {
+            errors.push("schedule_max_catchup: must be at most 10000".into());
+        }
         let log_format = match args.log_format.or(file.log_format).as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -198,6 +217,8 @@ impl Config {
             drain_delay,
             log_format,
             run_lease,
+            run_retention,
+            schedule_max_catchup,
         })
     }
 

@@ -22,9 +22,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         InvalidJson | InvalidRequest => StatusCode::BAD_REQUEST,
         Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
         Forbidden => StatusCode::FORBIDDEN,
-        NotFound | DataflowNotFound | VersionNotFound | TokenNotFound | RunNotFound | ServiceNotFound => {
-            StatusCode::NOT_FOUND
-        }
+        NotFound | DataflowNotFound | VersionNotFound | TokenNotFound | RunNotFound | ScheduleNotFound
+        | ServiceNotFound => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         AlreadyExists | NotExposed | RunFinished => StatusCode::CONFLICT,
         PreconditionFailed => StatusCode::PRECONDITION_FAILED,

@@ -1,13 +1,15 @@
 //! The Tributary node: REST API, browser console, authentication and the configuration store.
 //!
 //! # Layout
-//! - [`cli`]: subcommands (`serve`, `migrate`, `healthcheck`) and their dispatch.
+//! - [`cli`]: subcommands (`serve`, `migrate`, `healthcheck`, …) and their dispatch.
+//! - [`client`]: the job executor and listings, talking to a node through the REST API.
 //! - [`config`]: layered configuration (defaults → TOML file → `TRIBUTARY_*` → flags), validated.
 //! - [`store`]: database connection and migrations (SQLite or PostgreSQL).
 //! - [`auth`]: passwords, secrets, permissions and the authenticated principal.
 //! - [`service`]: the rules and transactions behind each endpoint, one module per resource.
 //! - [`http`]: the router, middleware, extractors and one module of handlers per resource.
 //! - [`runner`]: the worker that claims queued runs and executes them on the engine.
+//! - [`scheduler`]: cron, one-off and file-triggered schedules firing exactly once; run purge.
 //! - [`cluster`]: this node's row in `nodes` and its heartbeat.
 //! - [`error`]: the one error type and its code → status table.
 //! - [`state`]: [`state::AppState`], the cheap handles every handler gets.
@@ -16,11 +18,13 @@
 
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod cluster;
 pub mod config;
 pub mod error;
 pub mod http;
 pub mod runner;
+pub mod scheduler;
 pub mod service;
 pub mod shutdown;
 pub mod state;

@@ -9,7 +9,8 @@ use datafusion::arrow::json::ReaderBuilder;
 use datafusion::arrow::json::writer::{JsonArray, WriterBuilder};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::prelude::{DataFrame, SessionContext};
-use model::{DataflowDocument, ErrorDetail, FieldSchema, PortPreview, PreviewResponse};
+use model::{DataflowDocument, DataflowKind, ErrorDetail, FieldSchema, PortPreview, PreviewResponse};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::Engine;
@@ -48,16 +49,42 @@ pub fn rows_to_batch(stage: &str, schema: Arc<Schema>, rows: &[Row]) -> EngineRe
     Ok(decoder.flush().map_err(bad)?.unwrap_or_else(|| RecordBatch::new_empty(schema)))
 }
 
-pub fn batches_to_rows(batches: &[RecordBatch]) -> EngineResult<Vec<Row>> {
+/// A call's records as JSON text (one object each), decoded straight into one batch of
+/// `schema` with the same rules as [`rows_to_batch`].
+pub fn raw_rows_to_batch(
+    stage: &str,
+    schema: Arc<Schema>,
+    rows: &[Box<RawValue>],
+) -> EngineResult<RecordBatch> {
+    let bad = |e: datafusion::arrow::error::ArrowError| {
+        EngineError::user(stage, format!("the records do not fit the input fields: {e}"))
+    };
+    let mut decoder =
+        ReaderBuilder::new(schema.clone()).with_batch_size(rows.len().max(1)).build_decoder().map_err(bad)?;
+    for row in rows {
+        decoder.decode(row.get().as_bytes()).map_err(bad)?;
+    }
+    Ok(decoder.flush().map_err(bad)?.unwrap_or_else(|| RecordBatch::new_empty(schema)))
+}
+
+/// Batches → one JSON array of objects (nulls written out), as text.
+pub fn batches_to_json(batches: &[RecordBatch]) -> EngineResult<Box<RawValue>> {
+    let failed = |e: &dyn std::fmt::Display| EngineError::engine(format!("encoding rows failed: {e}"));
     let mut writer = WriterBuilder::new().with_explicit_nulls(true).build::<_, JsonArray>(Vec::new());
     let refs: Vec<&RecordBatch> = batches.iter().collect();
-    writer.write_batches(&refs).map_err(|e| EngineError::engine(format!("encoding rows failed: {e}")))?;
-    writer.finish().map_err(|e| EngineError::engine(format!("encoding rows failed: {e}")))?;
-    let bytes = writer.into_inner();
+    writer.write_batches(&refs).map_err(|e| failed(&e))?;
+    writer.finish().map_err(|e| failed(&e))?;
+    let mut bytes = writer.into_inner();
     if bytes.is_empty() {
-        return Ok(vec![]);
+        bytes.extend_from_slice(b"[]");
     }
-    serde_json::from_slice(&bytes).map_err(|e| EngineError::engine(format!("encoding rows failed: {e}")))
+    let text = String::from_utf8(bytes).map_err(|e| failed(&e))?;
+    RawValue::from_string(text).map_err(|e| failed(&e))
+}
+
+pub fn batches_to_rows(batches: &[RecordBatch]) -> EngineResult<Vec<Row>> {
+    serde_json::from_str(batches_to_json(batches)?.get())
+        .map_err(|e| EngineError::engine(format!("encoding rows failed: {e}")))
 }
 
 async fn collect_rows(stage: Option<&str>, df: DataFrame) -> EngineResult<Vec<Row>> {
@@ -77,6 +104,10 @@ pub async fn check(
     parameters: &BTreeMap<String, Value>,
     subflows: &dyn SubflowSource,
 ) -> (BTreeMap<String, Vec<FieldSchema>>, Vec<ErrorDetail>) {
+    if doc.kind == DataflowKind::Process {
+        // Its steps run other dataflows, which are checked on their own; no records flow here.
+        return (BTreeMap::new(), vec![]);
+    }
     match compile(engine, doc, parameters, Inputs::new(), subflows, Purpose::Check).await {
         Ok(compiled) => {
             let schemas = compiled.ports.iter().map(|(port, df)| (port.clone(), schema_of(df))).collect();
@@ -95,6 +126,9 @@ pub async fn preview(
     limit: usize,
     subflows: &dyn SubflowSource,
 ) -> PreviewResponse {
+    if doc.kind == DataflowKind::Process {
+        return PreviewResponse { ports: BTreeMap::new(), problems: vec![] };
+    }
     let limit = limit.clamp(1, MAX_PREVIEW_ROWS);
     let compiled =
         match compile(engine, doc, parameters, Inputs::new(), subflows, Purpose::Preview { rows: limit })

@@ -9,6 +9,7 @@
 //! - [`expr`]: SQL expressions parsed against a stage's input, and nothing but expressions.
 //! - [`options`]: typed access to a stage's options.
 //! - [`prepared`]: services planned once per exposed version.
+//! - [`pipeline`]: prepared plans that only filter and compute fields, run as expressions.
 //! - [`tap`]: per-port row counters inside the plan.
 //! - [`compile`]: document → DataFrames per port, sinks and the service output.
 //! - [`sink`]: writing CSV, JSON and Parquet atomically (temporary file, then rename).
@@ -25,6 +26,7 @@ pub mod expr;
 pub mod options;
 pub mod params;
 pub mod paths;
+pub mod pipeline;
 pub mod prepared;
 pub mod quality;
 pub mod run;

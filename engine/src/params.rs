@@ -10,6 +10,10 @@ use crate::error::{EngineError, EngineResult};
 
 /// The effective parameter values: declared defaults overridden by `given`. Unknown names in
 /// `given` are refused so a typo does not pass silently.
+/// Parameters every job may receive without declaring them: a file trigger passes the file it
+/// fired for as `trigger_file`.
+pub const BUILT_IN: &[&str] = &["trigger_file"];
+
 pub fn resolve(
     doc: &DataflowDocument,
     given: &BTreeMap<String, Value>,
@@ -21,7 +25,7 @@ pub fn resolve(
         }
     }
     for (name, value) in given {
-        if !doc.parameters.iter().any(|p| &p.name == name) {
+        if !doc.parameters.iter().any(|p| &p.name == name) && !BUILT_IN.contains(&name.as_str()) {
             let declared: Vec<&str> = doc.parameters.iter().map(|p| p.name.as_str()).collect();
             return Err(EngineError {
                 path: Some(format!("parameters.{name}")),

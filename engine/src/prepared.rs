@@ -2,6 +2,8 @@
 //! call's records from the task it runs in, so a call only converts its rows, executes the
 //! cached physical plan and converts the result — no parsing, planning or optimising.
 //!
+//! A plan that only filters and computes fields runs as a [`Pipeline`] of expressions.
+//!
 //! Dataflows with stages that gather their input while compiling (`match`, `parse_address`)
 //! or embed subflows are compiled per call instead.
 
@@ -20,11 +22,13 @@ use datafusion::physical_plan::{ExecutionPlan, collect};
 use datafusion::prelude::SessionConfig;
 use model::DataflowDocument;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::Engine;
-use crate::api::{Row, batches_to_rows, input_stage, rows_to_batch};
+use crate::api::{batches_to_json, input_stage, raw_rows_to_batch};
 use crate::compile::{Inputs, Purpose, SubflowSource, compile_with};
 use crate::error::{EngineError, EngineResult};
+use crate::pipeline::Pipeline;
 
 /// The records of one call, handed to the plan through its task's configuration.
 #[derive(Debug)]
@@ -52,6 +56,8 @@ impl PartitionStream for CallInput {
 
 pub struct PreparedService {
     plan: Arc<dyn ExecutionPlan>,
+    /// The plan as a chain of expressions, when it is one (see [`Pipeline`]).
+    pipeline: Option<Pipeline>,
     input_stage: String,
     schema: SchemaRef,
     config: SessionConfig,
@@ -94,6 +100,7 @@ impl PreparedService {
         let plan = crate::sink::merged(plan);
         let state = ctx.state();
         Ok(Self {
+            pipeline: Pipeline::from_plan(&plan),
             plan,
             input_stage: stage.id.clone(),
             schema,
@@ -102,8 +109,27 @@ impl PreparedService {
         })
     }
 
-    pub async fn call(&self, rows: &[Row]) -> EngineResult<Vec<Row>> {
-        let batch = rows_to_batch(&self.input_stage, self.schema.clone(), rows)?;
+    /// The physical plan, one operator per line (for logs and tests).
+    pub fn explain(&self) -> String {
+        datafusion::physical_plan::displayable(self.plan.as_ref()).indent(false).to_string()
+    }
+
+    /// Whether calls run as a chain of expressions rather than as a plan.
+    pub fn is_pipeline(&self) -> bool {
+        self.pipeline.is_some()
+    }
+
+    /// Answer one call: `rows` are the records as JSON objects; the answer is a JSON array.
+    pub async fn call(&self, rows: &[Box<RawValue>]) -> EngineResult<Box<RawValue>> {
+        let batch = raw_rows_to_batch(&self.input_stage, self.schema.clone(), rows)?;
+        let batches = match &self.pipeline {
+            Some(pipeline) => vec![pipeline.run(batch).map_err(|e| EngineError::from_datafusion(None, e))?],
+            None => self.execute(batch).await?,
+        };
+        batches_to_json(&batches)
+    }
+
+    async fn execute(&self, batch: RecordBatch) -> EngineResult<Vec<RecordBatch>> {
         let config = self.config.clone().with_extension(Arc::new(CallRows(batch)));
         // The plan's expressions hold their functions already; the task needs none by name.
         let task = TaskContext::new(
@@ -118,8 +144,6 @@ impl PreparedService {
         );
         // Operators that keep state between executions (a join's build side) start afresh.
         let plan = reset_plan_states(self.plan.clone()).map_err(|e| EngineError::from_datafusion(None, e))?;
-        let batches =
-            collect(plan, Arc::new(task)).await.map_err(|e| EngineError::from_datafusion(None, e))?;
-        batches_to_rows(&batches)
+        collect(plan, Arc::new(task)).await.map_err(|e| EngineError::from_datafusion(None, e))
     }
 }

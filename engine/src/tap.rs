@@ -141,7 +141,7 @@ impl UserDefinedLogicalNodeCore for TapNode {
 }
 
 #[derive(Debug)]
-struct TapExec {
+pub(crate) struct TapExec {
     input: Arc<dyn ExecutionPlan>,
     counter: Counter,
 }

@@ -178,13 +178,44 @@ async fn a_prepared_service_answers_call_after_call() {
         engine::prepared::PreparedService::prepare(&data.engine, &document, &BTreeMap::new(), &NoSubflows)
             .await
             .unwrap();
+    assert!(!prepared.is_pipeline(), "a lookup joins, so it runs as a plan");
     for (sku, net, gross) in [("A-1", 10, 20.0), ("B-2", 10, 30.0), ("A-1", 1, 2.0)] {
-        let rows: Vec<engine::api::Row> = serde_json::from_value(json!([{"sku": sku, "net": net}])).unwrap();
-        let out = prepared.call(&rows).await.unwrap();
-        assert_eq!(out.len(), 1);
+        let out = call_prepared(&prepared, json!([{"sku": sku, "net": net}])).await;
+        assert_eq!(out.as_array().map(Vec::len), Some(1));
         assert_eq!(out[0]["gross"], json!(gross), "{sku} {net}");
     }
-    assert_eq!(prepared.call(&[]).await.unwrap(), vec![]);
+    assert_eq!(call_prepared(&prepared, json!([])).await, json!([]));
+}
+
+async fn call_prepared(prepared: &engine::prepared::PreparedService, rows: Value) -> Value {
+    let rows: Vec<Box<serde_json::value::RawValue>> = serde_json::from_value(rows).unwrap();
+    serde_json::from_str(prepared.call(&rows).await.unwrap().get()).unwrap()
+}
+
+#[tokio::test]
+async fn a_filter_and_compute_service_runs_as_expressions_with_the_plans_answers() {
+    let data = Data::new();
+    let document = service();
+    let prepared =
+        engine::prepared::PreparedService::prepare(&data.engine, &document, &BTreeMap::new(), &NoSubflows)
+            .await
+            .unwrap();
+    assert!(prepared.is_pipeline(), "{}", prepared.explain());
+    let rows = json!([{"sku": "a-1", "net": 10}, {"sku": null, "net": 12}, {"net": 3}, {"sku": "ü-3", "net": 100, "extra": 1}]);
+    let planned: Vec<engine::api::Row> = serde_json::from_value(rows.clone()).unwrap();
+    let planned = engine::api::call_service(&data.engine, &document, &planned, &BTreeMap::new(), &NoSubflows)
+        .await
+        .unwrap();
+    let expected = json!([
+        {"sku": "A-1", "net": 10.0, "gross": 12.5},
+        {"sku": null, "net": 12.0, "gross": 15.0},
+        {"sku": "Ü-3", "net": 100.0, "gross": 125.0}
+    ]);
+    assert_eq!(Value::from(planned.into_iter().map(Value::Object).collect::<Vec<_>>()), expected);
+    assert_eq!(call_prepared(&prepared, rows).await, expected);
+    assert_eq!(call_prepared(&prepared, json!([{"net": 1}])).await, json!([]));
+    let bad: Vec<Box<serde_json::value::RawValue>> = serde_json::from_value(json!([{"net": "ten"}])).unwrap();
+    assert_eq!(prepared.call(&bad).await.unwrap_err().stage.as_deref(), Some("in"));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //! users, roles, user_roles, sessions, api_tokens, dataflows, dataflow_versions, audit_events,
-//! nodes, runs, run_logs: one module each, named after its table.
+//! nodes, runs, run_logs, schedules, schedule_fires: one module each, named after its table.
 
 pub mod api_tokens;
 pub mod audit_events;
@@ -13,6 +13,8 @@ pub mod nodes;
 pub mod roles;
 pub mod run_logs;
 pub mod runs;
+pub mod schedule_fires;
+pub mod schedules;
 pub mod sessions;
 pub mod user_roles;
 pub mod users;

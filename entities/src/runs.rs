@@ -37,6 +37,10 @@ pub struct Model {
     /// JSON of the run error.
     #[sea_orm(column_type = "Text", nullable)]
     pub error: Option<String>,
+    /// A retry waits until then before a node may claim it.
+    pub not_before: Option<DateTimeUtc>,
+    /// The process run this run is a step of.
+    pub parent_run_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

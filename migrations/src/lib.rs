@@ -5,17 +5,23 @@
 //! # Layout
 //! - `m20261125_000001_initial`: users, roles, sessions, tokens, dataflows and versions, audit, nodes.
 //! - `m20261125_000002_runs`: the run queue and run logs.
+//! - `m20261126_000003_schedules`: schedules, their fire times, retry waits, process children.
 
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial;
 mod m20261125_000002_runs;
+mod m20261126_000003_schedules;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_initial::Migration), Box::new(m20261125_000002_runs::Migration)]
+        vec![
+            Box::new(m20261125_000001_initial::Migration),
+            Box::new(m20261125_000002_runs::Migration),
+            Box::new(m20261126_000003_schedules::Migration),
+        ]
     }
 }

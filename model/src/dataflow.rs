@@ -24,6 +24,43 @@ pub struct DataflowDocument {
     pub stages: Vec<Stage>,
     #[serde(default)]
     pub edges: Vec<Edge>,
+    /// How runs of a job or process flow are retried and bounded.
+    #[serde(default, skip_serializing_if = "RunPolicy::is_default")]
+    pub run_policy: RunPolicy,
+}
+
+/// Retries for failures that a retry can help (the engine says which), and a time limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunPolicy {
+    /// Attempts in all, the first included: 1 means no retry.
+    pub max_attempts: u32,
+    /// Wait before the first retry; each further retry waits twice as long.
+    pub backoff_seconds: u64,
+    /// A run still going after this long is cancelled and fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u64>,
+}
+
+impl Default for RunPolicy {
+    fn default() -> Self {
+        Self { max_attempts: 1, backoff_seconds: 10, timeout_seconds: None }
+    }
+}
+
+impl RunPolicy {
+    pub const MAX_ATTEMPTS: u32 = 10;
+    pub const MAX_BACKOFF_SECONDS: u64 = 24 * 3600;
+
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The wait before attempt `next` (2 or later).
+    pub fn backoff_before(&self, next: u32) -> u64 {
+        let doublings = next.saturating_sub(2).min(20);
+        self.backoff_seconds.saturating_mul(1 << doublings).min(Self::MAX_BACKOFF_SECONDS)
+    }
 }
 
 impl DataflowDocument {
@@ -50,6 +87,7 @@ impl DataflowDocument {
             parameters: vec![],
             stages: vec![],
             edges: vec![],
+            run_policy: RunPolicy::default(),
         }
     }
 }

@@ -68,6 +68,7 @@ error_codes! {
     VersionNotFound => "version_not_found",
     TokenNotFound => "token_not_found",
     RunNotFound => "run_not_found",
+    ScheduleNotFound => "schedule_not_found",
     ServiceNotFound => "service_not_found",
     NotExposed => "not_exposed",
     RunFinished => "run_finished",

@@ -8,6 +8,7 @@
 //! - [`catalog`]: the stage catalog (ports, option schemas) and option checks.
 //! - [`dataflow`]: the dataflow document (stages, edges, parameters) and its structural validation.
 //! - [`runs`]: runs, service calls and previews.
+//! - [`schedules`]: schedules, their fire times and previews.
 //! - [`api`]: request and response shapes of the dataflow endpoints, list pages, health.
 
 pub mod api;
@@ -16,6 +17,7 @@ pub mod catalog;
 pub mod dataflow;
 pub mod error;
 pub mod runs;
+pub mod schedules;
 
 pub use api::*;
 pub use auth::*;
@@ -23,3 +25,4 @@ pub use catalog::{OptionSpec, OptionType, PortSpecInfo, StageSpec, catalog, chec
 pub use dataflow::*;
 pub use error::*;
 pub use runs::*;
+pub use schedules::*;

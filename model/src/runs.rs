@@ -120,6 +120,12 @@ pub struct Run {
     pub parameters: BTreeMap<String, Value>,
     pub node: Option<String>,
     pub attempt: i32,
+    /// Attempts the dataflow's run policy allows (retries of retryable failures).
+    #[serde(default)]
+    pub max_attempts: i32,
+    /// The process run this run is a step of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_run_id: Option<String>,
     pub created_by: String,
     pub created_at: String,
     pub started_at: Option<String>,

@@ -1,6 +1,8 @@
 //! Cluster membership: this node's row in `nodes`, refreshed by a heartbeat, and the view of
 //! every node that `/cluster/nodes` serves. Also starts the node's other periodic tasks.
 
+pub mod notify;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -37,6 +39,8 @@ pub fn start_background_tasks(state: &AppState, address: SocketAddr) -> Supervis
         }
     });
     crate::runner::start(&mut supervisor, state.clone());
+    crate::scheduler::start(&mut supervisor, state.clone());
+    notify::start(&mut supervisor, state.clone());
     let purge_state = state.clone();
     supervisor.spawn("session-purge", move |cancel| async move {
         let mut tick = tokio::time::interval(SESSION_PURGE_INTERVAL);

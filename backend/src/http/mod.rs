@@ -10,6 +10,7 @@ pub mod extract;
 pub mod health;
 pub mod middleware;
 pub mod runs;
+pub mod schedules;
 pub mod services;
 pub mod stages;
 pub mod tokens;
@@ -32,6 +33,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(dataflows::routes())
         .merge(admin::routes())
         .merge(runs::routes())
+        .merge(schedules::routes())
         .merge(services::routes())
         .merge(stages::routes())
         .fallback(api_not_found)

@@ -3,7 +3,9 @@
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
+use futures::StreamExt;
 use model::{Page, Run, RunLogLine, SubmitRun};
 
 use super::extract::{AppJson, AppPath, AppQuery, OptionalJson, RequestMeta};
@@ -19,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/runs/{id}", get(read))
         .route("/runs/{id}/cancel", post(cancel))
         .route("/runs/{id}/logs", get(logs))
+        .route("/runs/{id}/events", get(events))
 }
 
 const MAX_IDEMPOTENCY_KEY: usize = 200;
@@ -86,4 +89,67 @@ async fn logs(
 ) -> AppResult<AppJson<Page<RunLogLine>>> {
     principal.require(Permission::RunsView)?;
     Ok(AppJson(Page { items: runs::logs(&state.db, &id).await?, next_cursor: None }))
+}
+
+/// How often the event stream looks for changes.
+const EVENTS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Server-Sent Events: `run` (the whole run, whenever its status, attempt or metrics change)
+/// and `log` (each new log line); the stream ends after the run's final state.
+async fn events(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+) -> AppResult<Sse<impl futures::Stream<Item = Result<Event, std::convert::Infallible>>>> {
+    principal.require(Permission::RunsView)?;
+    runs::find(&state.db, &id).await?;
+    let start = EventsState { state, id, last_run: None, last_log: 0, done: false, first: true };
+    let stream = futures::stream::unfold(start, |mut s| async move {
+        if s.done {
+            return None;
+        }
+        if !std::mem::take(&mut s.first) {
+            tokio::time::sleep(EVENTS_EVERY).await;
+        }
+        let events = s.poll().await;
+        Some((futures::stream::iter(events.into_iter().map(Ok)), s))
+    })
+    .flatten();
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+struct EventsState {
+    state: AppState,
+    id: String,
+    last_run: Option<String>,
+    last_log: i64,
+    done: bool,
+    first: bool,
+}
+
+impl EventsState {
+    async fn poll(&mut self) -> Vec<Event> {
+        // The run first: a run writes its last log line before its final state, so lines read
+        // after a final state are all there is.
+        let Ok(row) = runs::find(&self.state.db, &self.id).await else {
+            // The run was purged or the database is away: end; the client may reconnect.
+            self.done = true;
+            return vec![];
+        };
+        let mut events = Vec::new();
+        if let Ok(lines) = runs::logs_after(&self.state.db, &self.id, self.last_log).await {
+            for (number, line) in lines {
+                self.last_log = number;
+                events.extend(Event::default().event("log").id(number.to_string()).json_data(&line).ok());
+            }
+        }
+        let run = runs::to_model(row);
+        let text = serde_json::to_string(&run).unwrap_or_default();
+        if self.last_run.as_deref() != Some(text.as_str()) {
+            events.push(Event::default().event("run").data(text.clone()));
+            self.last_run = Some(text);
+        }
+        self.done = run.status.is_final();
+        events
+    }
 }

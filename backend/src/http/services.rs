@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use model::{ServiceRequest, ServiceResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::extract::{AppJson, AppPath, AppQuery};
 use crate::auth::{Permission, Principal};
@@ -27,15 +27,31 @@ pub fn classic_routes() -> Router<AppState> {
     Router::new().route("/rest/{name}/results.json", get(classic_get).post(classic_post))
 }
 
+/// [`model::ServiceRequest`] with its records kept as JSON text: the engine decodes them
+/// straight into its columns.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallRequest {
+    rows: Vec<Box<RawValue>>,
+    #[serde(default)]
+    parameters: BTreeMap<String, Value>,
+}
+
+/// [`model::ServiceResponse`], its records already encoded by the engine.
+#[derive(Debug, Serialize)]
+struct CallResponse {
+    rows: Box<RawValue>,
+}
+
 async fn call(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
-    AppJson(request): AppJson<ServiceRequest>,
-) -> AppResult<AppJson<ServiceResponse>> {
+    AppJson(request): AppJson<CallRequest>,
+) -> AppResult<AppJson<CallResponse>> {
     principal.require(Permission::ServicesCall)?;
     let rows = services::call(&state, &name, &request.rows, &request.parameters).await?;
-    Ok(AppJson(ServiceResponse { rows }))
+    Ok(AppJson(CallResponse { rows }))
 }
 
 async fn call_one(
@@ -43,31 +59,37 @@ async fn call_one(
     principal: Principal,
     AppPath(name): AppPath<String>,
     AppQuery(fields): AppQuery<BTreeMap<String, String>>,
-) -> AppResult<AppJson<ServiceResponse>> {
+) -> AppResult<AppJson<CallResponse>> {
     principal.require(Permission::ServicesCall)?;
     let row = services::text_row(&state, &name, &fields).await?;
     let rows = services::call(&state, &name, &[row], &BTreeMap::new()).await?;
-    Ok(AppJson(ServiceResponse { rows }))
+    Ok(AppJson(CallResponse { rows }))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ClassicRows {
-    row: Vec<serde_json::Map<String, Value>>,
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct ClassicInput {
+    row: Vec<Box<RawValue>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 struct ClassicRequest {
-    input: ClassicRows,
+    input: ClassicInput,
     #[serde(default)]
     option: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
+struct ClassicOutput {
+    row: Box<RawValue>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
 struct ClassicResponse {
-    output: ClassicRows,
+    output: ClassicOutput,
 }
 
 async fn classic_post(
@@ -78,7 +100,7 @@ async fn classic_post(
 ) -> AppResult<AppJson<ClassicResponse>> {
     principal.require(Permission::ServicesCall)?;
     let rows = services::call(&state, &name, &request.input.row, &request.option).await?;
-    Ok(AppJson(ClassicResponse { output: ClassicRows { row: rows } }))
+    Ok(AppJson(ClassicResponse { output: ClassicOutput { row: rows } }))
 }
 
 async fn classic_get(
@@ -103,5 +125,5 @@ async fn classic_get(
     }
     let row = services::text_row(&state, &name, &data).await?;
     let rows = services::call(&state, &name, &[row], &options).await?;
-    Ok(AppJson(ClassicResponse { output: ClassicRows { row: rows } }))
+    Ok(AppJson(ClassicResponse { output: ClassicOutput { row: rows } }))
 }

@@ -4,7 +4,7 @@ use chrono::{TimeDelta, Utc};
 use entities::runs;
 use model::RunStatus;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::state::AppState;
 
@@ -32,6 +32,11 @@ pub async fn claim(state: &AppState) -> Result<Option<runs::Model>, DbErr> {
     let candidate = runs::Entity::find()
         .filter(runs::Column::Status.eq(RunStatus::Queued.as_str()))
         .filter(runs::Column::RequiredModules.is_in(servable(&state.config.modules)))
+        .filter(
+            Condition::any()
+                .add(runs::Column::NotBefore.is_null())
+                .add(runs::Column::NotBefore.lte(Utc::now())),
+        )
         .order_by_asc(runs::Column::CreatedAt)
         .limit(1)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)

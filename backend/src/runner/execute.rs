@@ -7,9 +7,10 @@ use std::time::Duration;
 use chrono::Utc;
 use engine::{EngineError, Fault, Inputs, Progress, Purpose};
 use entities::runs;
-use model::{RunError, RunStatus};
+use model::{DataflowDocument, DataflowKind, RunError, RunPolicy, RunStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use super::DbSubflows;
@@ -19,14 +20,52 @@ use crate::state::AppState;
 
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(500);
 
-pub async fn execute(state: &AppState, run: runs::Model, node_stopping: CancellationToken) {
-    let token = node_stopping.child_token();
-    state.runner.register(&run.id, token.clone());
-    let started = format!("started on node {} (attempt {})", state.node_name, run.attempt);
+/// Why a run stopped before its end.
+#[derive(Default)]
+struct Stops {
+    /// Someone asked to cancel it, or the node is stopping.
+    cancel: CancellationToken,
+    /// It ran past its policy's time limit.
+    timed_out: CancellationToken,
+}
+
+/// Execute `run`; `slot` is the worker slot it holds. A process flow gives its slot back at
+/// once: it only waits for its steps, which need slots of their own.
+pub async fn execute(
+    state: &AppState,
+    run: runs::Model,
+    node_stopping: CancellationToken,
+    slot: OwnedSemaphorePermit,
+) {
+    let stops = Stops { cancel: node_stopping.child_token(), timed_out: CancellationToken::new() };
+    state.runner.register(&run.id, stops.cancel.clone());
+    let started =
+        format!("started on node {} (attempt {} of {})", state.node_name, run.attempt, run.max_attempts);
     note(state, &run.id, "info", started).await;
-    let outcome = run_to_end(state, &run, &token).await;
+    let (outcome, policy) =
+        match crate::service::dataflows::version(&state.db, &run.dataflow, run.version).await {
+            Ok(version) if version.document.kind == DataflowKind::Process => {
+                drop(slot);
+                let outcome = super::process::run_process(state, &run, &version.document, &stops.cancel)
+                    .await
+                    .map_err(|(stage, message, metrics)| {
+                        (EngineError::user(stage.as_deref().unwrap_or(""), message), metrics)
+                    });
+                (outcome, RunPolicy { max_attempts: 1, ..version.document.run_policy })
+            }
+            Ok(version) => {
+                let policy = version.document.run_policy;
+                let outcome = run_to_end(state, &run, &version.document, &stops).await;
+                drop(slot);
+                (outcome, policy)
+            }
+            Err(e) => {
+                let message = format!("loading version {}: {}", run.version, e.message);
+                (Err((EngineError::external(None, message), vec![])), RunPolicy::default())
+            }
+        };
     state.runner.unregister(&run.id);
-    finish(state, &run, outcome, &token).await;
+    finish(state, &run, outcome, &stops, &policy).await;
 }
 
 async fn note(state: &AppState, run_id: &str, level: &str, message: String) {
@@ -37,16 +76,15 @@ async fn note(state: &AppState, run_id: &str, level: &str, message: String) {
 
 type Outcome = Result<Vec<model::StageMetrics>, (EngineError, Vec<model::StageMetrics>)>;
 
-async fn run_to_end(state: &AppState, run: &runs::Model, token: &CancellationToken) -> Outcome {
-    let document = crate::service::dataflows::version(&state.db, &run.dataflow, run.version)
-        .await
-        .map_err(|e| {
-            (EngineError::external(None, format!("loading version {}: {}", run.version, e.message)), vec![])
-        })?
-        .document;
+async fn run_to_end(
+    state: &AppState,
+    run: &runs::Model,
+    document: &DataflowDocument,
+    stops: &Stops,
+) -> Outcome {
     let compiled = engine::compile(
         &state.engine,
-        &document,
+        document,
         &parameters_of(run),
         Inputs::new(),
         &DbSubflows(&state.db),
@@ -72,13 +110,13 @@ async fn run_to_end(state: &AppState, run: &runs::Model, token: &CancellationTok
         compiled.sinks.iter().map(|s| (s.stage.clone(), s.path.clone())).collect();
     // The plan runs on the engine's own threads, so this runtime stays free to renew the lease
     // and answer requests however hard the engine works.
-    let (engine_token, engine_staging) = (token.clone(), staging.clone());
+    let (engine_token, engine_staging) = (stops.cancel.clone(), staging.clone());
     let mut engine_task = state
         .cpu
         .spawn(async move { engine::execute_staged(&compiled, &engine_token, Some(&engine_staging)).await });
     let joined = tokio::select! {
         joined = &mut engine_task => joined,
-        () = progress(state, run, &progress_view, token) => engine_task.await,
+        () = progress(state, run, &progress_view, stops, document.run_policy.timeout_seconds) => engine_task.await,
     };
     let result =
         joined.unwrap_or_else(|e| Err(EngineError::engine(format!("the engine task ended abnormally: {e}"))));
@@ -101,9 +139,16 @@ async fn run_to_end(state: &AppState, run: &runs::Model, token: &CancellationTok
     }
 }
 
-/// Runs until the run is asked to stop (then cancels `token` and returns) — or forever, while
-/// the engine works; the caller's `select!` drops it when the engine is done.
-async fn progress(state: &AppState, run: &runs::Model, compiled: &Progress, token: &CancellationToken) {
+/// Runs until the run is asked to stop or times out (then cancels the run and returns) — or
+/// forever, while the engine works; the caller's `select!` drops it when the engine is done.
+async fn progress(
+    state: &AppState,
+    run: &runs::Model,
+    compiled: &Progress,
+    stops: &Stops,
+    timeout: Option<u64>,
+) {
+    let deadline = timeout.map(|s| tokio::time::Instant::now() + Duration::from_secs(s));
     loop {
         tokio::time::sleep(PROGRESS_INTERVAL).await;
         let metrics = engine::snapshot(compiled, &BTreeMap::new()).stages;
@@ -122,24 +167,62 @@ async fn progress(state: &AppState, run: &runs::Model, compiled: &Progress, toke
             .ok()
             .flatten()
             .is_some_and(|r| r.cancel_requested);
-        if asked || token.is_cancelled() {
-            token.cancel();
+        if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
+            stops.timed_out.cancel();
+            stops.cancel.cancel();
+            return;
+        }
+        if asked || stops.cancel.is_cancelled() {
+            stops.cancel.cancel();
             return;
         }
     }
 }
 
-async fn finish(state: &AppState, run: &runs::Model, outcome: Outcome, token: &CancellationToken) {
+async fn finish(state: &AppState, run: &runs::Model, outcome: Outcome, stops: &Stops, policy: &RunPolicy) {
     let (status, metrics, error) = match outcome {
         Ok(metrics) => (RunStatus::Succeeded, metrics, None),
-        Err((_, metrics)) if token.is_cancelled() => (RunStatus::Cancelled, metrics, None),
+        Err((_, metrics)) if stops.timed_out.is_cancelled() => {
+            let limit = policy.timeout_seconds.unwrap_or_default();
+            let message = format!("the run took longer than its time limit of {limit} s and was stopped");
+            (RunStatus::Failed, metrics, Some(EngineError::user("", message)))
+        }
+        Err((_, metrics)) if stops.cancel.is_cancelled() => (RunStatus::Cancelled, metrics, None),
         Err((err, metrics)) => (RunStatus::Failed, metrics, Some(err)),
     };
+    if let Some(err) = &error
+        && err.retryable
+        && run.attempt < run.max_attempts
+    {
+        let wait = policy.backoff_before(u32::try_from(run.attempt + 1).unwrap_or(u32::MAX));
+        note(state, &run.id, "warn", format!("attempt {} failed: {err}; retrying in {wait} s", run.attempt))
+            .await;
+        return retry_later(state, run, &metrics, to_run_error(err), wait).await;
+    }
     match &error {
         Some(err) => note(state, &run.id, "error", format!("failed: {err}")).await,
         None => note(state, &run.id, "info", status.as_str().to_string()).await,
     }
-    let error = error.map(|e| RunError {
+    let result = runs::Entity::update_many()
+        .col_expr(runs::Column::Status, Expr::value(status.as_str()))
+        .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(runs::Column::Metrics, Expr::value(serde_json::to_string(&metrics).unwrap_or_default()))
+        .col_expr(
+            runs::Column::Error,
+            Expr::value(error.map(|e| serde_json::to_string(&to_run_error(&e)).unwrap_or_default())),
+        )
+        .col_expr(runs::Column::LeaseUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .filter(runs::Column::Id.eq(&run.id))
+        .filter(runs::Column::Status.eq(RunStatus::Running.as_str()))
+        .exec(&state.db)
+        .await;
+    if let Err(err) = result {
+        tracing::error!(run = %run.id, error = %err, "recording the end of a run failed");
+    }
+}
+
+fn to_run_error(e: &EngineError) -> RunError {
+    RunError {
         message: e.message.clone(),
         stage: e.stage.clone().filter(|s| !s.is_empty()),
         path: e.path.clone(),
@@ -150,21 +233,33 @@ async fn finish(state: &AppState, run: &runs::Model, outcome: Outcome, token: &C
         }
         .into(),
         retryable: e.retryable,
-    });
+    }
+}
+
+/// Back to the queue as the next attempt, claimable after `wait_seconds`; the failed
+/// attempt's error stays visible until then.
+async fn retry_later(
+    state: &AppState,
+    run: &runs::Model,
+    metrics: &[model::StageMetrics],
+    error: RunError,
+    wait_seconds: u64,
+) {
+    let not_before =
+        Utc::now() + chrono::TimeDelta::seconds(i64::try_from(wait_seconds).unwrap_or(i64::MAX / 2));
     let result = runs::Entity::update_many()
-        .col_expr(runs::Column::Status, Expr::value(status.as_str()))
-        .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
-        .col_expr(runs::Column::Metrics, Expr::value(serde_json::to_string(&metrics).unwrap_or_default()))
-        .col_expr(
-            runs::Column::Error,
-            Expr::value(error.map(|e| serde_json::to_string(&e).unwrap_or_default())),
-        )
+        .col_expr(runs::Column::Status, Expr::value(RunStatus::Queued.as_str()))
+        .col_expr(runs::Column::Attempt, Expr::value(run.attempt + 1))
+        .col_expr(runs::Column::NotBefore, Expr::value(not_before))
+        .col_expr(runs::Column::Node, Expr::value(Option::<String>::None))
         .col_expr(runs::Column::LeaseUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(runs::Column::Metrics, Expr::value(serde_json::to_string(metrics).unwrap_or_default()))
+        .col_expr(runs::Column::Error, Expr::value(serde_json::to_string(&error).unwrap_or_default()))
         .filter(runs::Column::Id.eq(&run.id))
         .filter(runs::Column::Status.eq(RunStatus::Running.as_str()))
         .exec(&state.db)
         .await;
     if let Err(err) = result {
-        tracing::error!(run = %run.id, error = %err, "recording the end of a run failed");
+        tracing::error!(run = %run.id, error = %err, "queueing a retry failed");
     }
 }

@@ -10,6 +10,7 @@
 
 mod claim;
 mod execute;
+mod process;
 pub mod reclaim;
 mod subflows;
 
@@ -91,10 +92,7 @@ pub fn start(supervisor: &mut Supervisor, state: AppState) {
                 Ok(Some(run)) => {
                     let state = state.clone();
                     let stop = cancel.clone();
-                    tokio::spawn(async move {
-                        execute::execute(&state, run, stop).await;
-                        drop(permit);
-                    });
+                    tokio::spawn(async move { execute::execute(&state, run, stop, permit).await });
                 }
                 Ok(None) => {
                     drop(permit);

@@ -22,6 +22,11 @@ pub struct AuditContext {
 }
 
 impl AuditContext {
+    /// Work a node does on its own (schedules, process steps), on behalf of `actor`.
+    pub fn system(state: &crate::state::AppState, actor: impl Into<String>) -> Self {
+        Self { actor: actor.into(), node: state.node_name.to_string(), ip: None, request_id: String::new() }
+    }
+
     pub fn with_actor(&self, actor: impl Into<String>) -> Self {
         Self { actor: actor.into(), ..self.clone() }
     }

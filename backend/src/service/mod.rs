@@ -6,6 +6,7 @@ pub mod audit;
 pub mod dataflows;
 pub mod roles;
 pub mod runs;
+pub mod schedules;
 pub mod services;
 pub mod sessions;
 pub mod users;

@@ -8,16 +8,14 @@ use entities::{dataflows, run_logs, runs};
 use model::{ErrorCode, Page, Run, RunError, RunLogLine, RunStatus, RunTrigger, SubmitRun};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 
 use super::audit::{self, AuditContext, AuditEntry};
 use super::timestamp;
 use crate::error::{AppError, AppResult};
-
-pub const DEFAULT_MAX_ATTEMPTS: i32 = 1;
 
 fn not_found(id: &str) -> AppError {
     AppError::new(ErrorCode::RunNotFound, format!("there is no run {id:?}"))
@@ -40,6 +38,8 @@ pub fn to_model(row: runs::Model) -> Run {
         schedule_id: row.schedule_id,
         node: row.node,
         attempt: row.attempt,
+        max_attempts: row.max_attempts,
+        parent_run_id: row.parent_run_id,
         created_by: row.created_by,
     }
 }
@@ -53,14 +53,37 @@ async fn find_by_key(db: &impl ConnectionTrait, key: Option<&str>) -> AppResult<
     Ok(runs::Entity::find().filter(runs::Column::IdempotencyKey.eq(key)).one(db).await?)
 }
 
+/// Where a run comes from besides its trigger: the schedule and fire time, or the process run
+/// it is a step of.
+#[derive(Debug, Clone, Default)]
+pub struct RunOrigin {
+    pub schedule_id: Option<String>,
+    pub fire_time: Option<DateTime<Utc>>,
+    pub parent_run_id: Option<String>,
+}
+
 /// Queue a run of the exposed version. With an idempotency key, a second submit with the same
 /// key (by the same user) returns the first run instead of queueing another; `bool` says
 /// whether this call created it.
 pub async fn submit(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     ctx: &AuditContext,
     name: &str,
     request: SubmitRun,
+    idempotency_key: Option<&str>,
+) -> AppResult<(Run, bool)> {
+    let trigger = request.trigger.unwrap_or(RunTrigger::Api);
+    submit_from(db, ctx, name, request.parameters, trigger, RunOrigin::default(), idempotency_key).await
+}
+
+/// [`submit`] for any trigger: schedules, file triggers and process flows.
+pub async fn submit_from(
+    db: &impl ConnectionTrait,
+    ctx: &AuditContext,
+    name: &str,
+    parameters: BTreeMap<String, Value>,
+    trigger: RunTrigger,
+    origin: RunOrigin,
     idempotency_key: Option<&str>,
 ) -> AppResult<(Run, bool)> {
     let key = idempotency_key.map(|k| format!("{}:{k}", ctx.actor));
@@ -71,9 +94,9 @@ pub async fn submit(
         dataflows::Entity::find().filter(dataflows::Column::Name.eq(name)).one(db).await?.ok_or_else(
             || AppError::new(ErrorCode::DataflowNotFound, format!("there is no dataflow named {name:?}")),
         )?;
-    if dataflow.kind != "job" {
+    if dataflow.kind != "job" && dataflow.kind != "process" {
         return Err(AppError::invalid(format!(
-            "{name:?} is a {}; only jobs run on their own",
+            "{name:?} is a {}; only jobs and process flows run on their own",
             dataflow.kind
         )));
     }
@@ -84,11 +107,10 @@ pub async fn submit(
         ));
     };
     let document = super::dataflows::version(db, name, version).await?.document;
-    engine::params::resolve(&document, &request.parameters).map_err(|e| {
+    engine::params::resolve(&document, &parameters).map_err(|e| {
         AppError::invalid(e.message)
             .with_details(vec![model::ErrorDetail::field("parameters", "see message")])
     })?;
-    let trigger = request.trigger.unwrap_or(RunTrigger::Api);
     let row = runs::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         dataflow_id: Set(dataflow.id.clone()),
@@ -96,12 +118,12 @@ pub async fn submit(
         version: Set(version),
         status: Set(RunStatus::Queued.as_str().into()),
         trigger: Set(trigger.as_str().into()),
-        schedule_id: Set(None),
-        fire_time: Set(None),
-        parameters: Set(serde_json::to_string(&request.parameters).map_err(AppError::internal)?),
+        schedule_id: Set(origin.schedule_id),
+        fire_time: Set(origin.fire_time),
+        parameters: Set(serde_json::to_string(&parameters).map_err(AppError::internal)?),
         node: Set(None),
         attempt: Set(1),
-        max_attempts: Set(DEFAULT_MAX_ATTEMPTS),
+        max_attempts: Set(i32::try_from(document.run_policy.max_attempts).unwrap_or(1)),
         idempotency_key: Set(key.clone()),
         required_modules: Set(document.required_modules().join(",")),
         cancel_requested: Set(false),
@@ -112,6 +134,8 @@ pub async fn submit(
         lease_until: Set(None),
         metrics: Set(None),
         error: Set(None),
+        not_before: Set(None),
+        parent_run_id: Set(origin.parent_run_id),
     };
     let inserted = match row.insert(db).await {
         Ok(row) => row,
@@ -127,6 +151,7 @@ pub async fn submit(
     };
     let run = to_model(inserted);
     audit::record(db, ctx, AuditEntry::ok("runs:start", format!("run:{}", run.id)).after(&run)).await?;
+    crate::cluster::notify::runs_queued(db).await?;
     Ok((run, true))
 }
 
@@ -139,6 +164,10 @@ pub struct RunFilter {
     pub trigger: Option<RunTrigger>,
     /// RFC 3339; runs created at or after.
     pub since: Option<DateTime<Utc>>,
+    /// RFC 3339; runs created before.
+    pub until: Option<DateTime<Utc>>,
+    /// The steps of this process run.
+    pub parent: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<u64>,
 }
@@ -161,6 +190,12 @@ pub async fn list(db: &impl ConnectionTrait, filter: RunFilter) -> AppResult<Pag
     }
     if let Some(since) = filter.since {
         query = query.filter(runs::Column::CreatedAt.gte(since));
+    }
+    if let Some(parent) = &filter.parent {
+        query = query.filter(runs::Column::ParentRunId.eq(parent.clone()));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(runs::Column::CreatedAt.lt(until));
     }
     if let Some(cursor) = &filter.cursor {
         let bad = || AppError::invalid("cursor is not valid");
@@ -193,17 +228,20 @@ pub async fn cancel(db: &impl ConnectionTrait, ctx: &AuditContext, id: &str) -> 
             format!("run {id} already ended ({})", status.as_str()),
         ));
     }
-    let now = Utc::now();
+    // A process run's steps are cancelled with it.
+    let this_or_children =
+        Condition::any().add(runs::Column::Id.eq(id)).add(runs::Column::ParentRunId.eq(id));
     runs::Entity::update_many()
         .col_expr(runs::Column::Status, Expr::value(RunStatus::Cancelled.as_str()))
-        .col_expr(runs::Column::FinishedAt, Expr::value(now))
-        .filter(runs::Column::Id.eq(id))
+        .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
+        .filter(this_or_children.clone())
         .filter(runs::Column::Status.eq(RunStatus::Queued.as_str()))
         .exec(db)
         .await?;
     runs::Entity::update_many()
         .col_expr(runs::Column::CancelRequested, Expr::value(true))
-        .filter(runs::Column::Id.eq(id))
+        .filter(this_or_children)
+        .filter(runs::Column::Status.eq(RunStatus::Running.as_str()))
         .exec(db)
         .await?;
     audit::record(db, ctx, AuditEntry::ok("runs:cancel", format!("run:{id}"))).await?;
@@ -220,6 +258,24 @@ pub async fn logs(db: &impl ConnectionTrait, id: &str) -> AppResult<Vec<RunLogLi
     Ok(rows
         .into_iter()
         .map(|r| RunLogLine { at: timestamp(r.at), level: r.level, message: r.message })
+        .collect())
+}
+
+/// Log lines of run `id` after the line numbered `after`, with their numbers.
+pub async fn logs_after(
+    db: &impl ConnectionTrait,
+    id: &str,
+    after: i64,
+) -> AppResult<Vec<(i64, RunLogLine)>> {
+    let rows = run_logs::Entity::find()
+        .filter(run_logs::Column::RunId.eq(id))
+        .filter(run_logs::Column::Id.gt(after))
+        .order_by_asc(run_logs::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, RunLogLine { at: timestamp(r.at), level: r.level, message: r.message }))
         .collect())
 }
 

@@ -12,6 +12,7 @@ use entities::dataflows;
 use model::{DataflowDocument, ErrorCode, ErrorDetail};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
+use serde_json::value::{RawValue, to_raw_value};
 
 use crate::error::{AppError, AppResult};
 use crate::runner::DbSubflows;
@@ -115,29 +116,42 @@ fn engine_error(err: engine::EngineError) -> AppError {
     }
 }
 
+/// Answer a call: `rows` are the records as JSON text, the answer is a JSON array of records.
 pub async fn call(
     state: &AppState,
     name: &str,
-    rows: &[Row],
+    rows: &[Box<RawValue>],
     parameters: &BTreeMap<String, Value>,
-) -> AppResult<Vec<Row>> {
+) -> AppResult<Box<RawValue>> {
+    if let Some(index) = rows.iter().position(|row| !row.get().starts_with('{')) {
+        return Err(AppError::invalid(format!("rows[{index}] should be an object of field values")));
+    }
     let service = exposed(state, name).await?;
     match &service.prepared {
         Some(prepared) if parameters.is_empty() => prepared.call(rows).await.map_err(engine_error),
-        _ => engine::api::call_service(
-            &state.engine,
-            &service.document,
-            rows,
-            parameters,
-            &DbSubflows(&state.db),
-        )
-        .await
-        .map_err(engine_error),
+        _ => {
+            let rows = rows
+                .iter()
+                .map(|row| serde_json::from_str::<Row>(row.get()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| AppError::invalid(format!("a record could not be read: {e}")))?;
+            let subflows = DbSubflows(&state.db);
+            let answer =
+                engine::api::call_service(&state.engine, &service.document, &rows, parameters, &subflows)
+                    .await
+                    .map_err(engine_error)?;
+            to_raw_value(&answer).map_err(AppError::internal)
+        }
     }
 }
 
 /// A record given as query-string text, typed by the service's input fields.
-pub async fn text_row(state: &AppState, name: &str, values: &BTreeMap<String, String>) -> AppResult<Row> {
+pub async fn text_row(
+    state: &AppState,
+    name: &str,
+    values: &BTreeMap<String, String>,
+) -> AppResult<Box<RawValue>> {
     let service = exposed(state, name).await?;
-    engine::api::text_row(&service.document, values).map_err(engine_error)
+    let row = engine::api::text_row(&service.document, values).map_err(engine_error)?;
+    to_raw_value(&row).map_err(AppError::internal)
 }

@@ -6,10 +6,13 @@
 
 mod app;
 mod auth;
+mod cli;
 mod console;
 mod dataflows;
 mod input;
+mod processes;
 mod runs;
+mod schedules;
 mod services;
 mod store;
 

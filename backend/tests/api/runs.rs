@@ -113,9 +113,10 @@ async fn failures_name_the_stage_and_what_to_fix(app: TestApp) {
     let run = wait_for_end(&app, &run.id).await;
     assert_eq!(run.status, RunStatus::Failed);
     let error = run.error.unwrap();
+    // A missing input is an external condition: the file may still arrive, so a retry can help.
     assert_eq!(
-        (error.stage.as_deref(), error.path.as_deref(), error.fault.as_str()),
-        (Some("read"), Some("options.path"), "user")
+        (error.stage.as_deref(), error.path.as_deref(), error.fault.as_str(), error.retryable),
+        (Some("read"), Some("options.path"), "external", true)
     );
     assert!(error.message.contains("nope.csv"), "{}", error.message);
 

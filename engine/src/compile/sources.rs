@@ -79,6 +79,9 @@ pub(crate) async fn read(sc: &StageContext<'_>) -> EngineResult<DataFrame> {
         {
             err.message = format!("no file matches {raw:?} in the data directory");
             err.path = Some("options.path".into());
+            // The file may still arrive: an upstream system has not delivered it yet.
+            err.fault = crate::Fault::External;
+            err.retryable = true;
         }
         err
     })?;

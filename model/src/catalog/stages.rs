@@ -177,6 +177,10 @@ fn options(stage_type: &str) -> Vec<OptionSpec> {
             req("name", T::String, "Rule name, reported in _errors"),
             req("predicate", T::Expression, "Condition a valid record meets"),
         ])],
+        "run_job" => vec![
+            req("dataflow", T::String, "Name of the job to run (its exposed version)"),
+            opt("parameters", T::Map, "Parameter values for the job; ${name} takes the process's own"),
+        ],
         "subflow" => vec![
             req("dataflow", T::String, "Name of the subflow to embed"),
             opt("version", T::Integer, "Version to use (the exposed one when empty)"),
@@ -242,6 +246,11 @@ fn describe(stage_type: &str) -> (&'static str, &'static str, &'static str) {
         "split" => ("Split", "transform", "One record per element of a list field"),
         "validate" => ("Validate", "transform", "Checks rules; invalid records carry _errors"),
         "subflow" => ("Subflow", "flow", "Embeds a reusable dataflow"),
+        "run_job" => (
+            "Run job",
+            "process",
+            "A process step: runs a job, then follows its success, failure or always edges",
+        ),
         "standardize" => ("Standardize", "quality", "Cleans up text fields"),
         "match" => ("Match", "quality", "Finds likely duplicates by fuzzy comparison"),
         "parse_address" => ("Parse address", "address", "Splits a one-line postal address into parts"),
@@ -279,6 +288,7 @@ pub const STAGE_TYPES: &[&str] = &[
     "standardize",
     "match",
     "parse_address",
+    "run_job",
 ];
 
 pub fn catalog() -> Vec<StageSpec> {

@@ -67,6 +67,12 @@ pub fn stage_ports(stage_type: &str) -> Option<StagePorts> {
         "subflow" => StagePorts { dynamic_ports: true, ..fixed("core", NONE, NONE) },
         "standardize" | "match" => fixed("quality", IN, OUT),
         "parse_address" => fixed("address", IN, OUT),
+        // A process flow's step: follows any number of steps, continues on its outcome.
+        "run_job" => fixed(
+            "core",
+            &const { [PortSpec { name: "after", required: false, many: true }] },
+            &const { [optional("success"), optional("failure"), optional("always")] },
+        ),
         _ => return None,
     };
     Some(ports)

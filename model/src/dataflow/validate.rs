@@ -47,6 +47,7 @@ pub fn validate_document(doc: &DataflowDocument) -> Vec<ErrorDetail> {
         problems.push(problem(None, Some("name".into()), message));
     }
     check_parameters(doc, &mut problems);
+    check_run_policy(doc, &mut problems);
     check_stages(doc, &mut problems);
     check_edges(doc, &mut problems);
     check_cycles(doc, &mut problems);
@@ -61,6 +62,32 @@ pub fn check_complete(doc: &DataflowDocument) -> Vec<ErrorDetail> {
     check_required_ports(doc, &mut problems);
     check_kind_rules(doc, &mut problems);
     problems
+}
+
+fn check_run_policy(doc: &DataflowDocument, problems: &mut Vec<ErrorDetail>) {
+    let policy = &doc.run_policy;
+    let max = crate::RunPolicy::MAX_ATTEMPTS;
+    if policy.max_attempts == 0 || policy.max_attempts > max {
+        problems.push(problem(
+            None,
+            Some("run_policy.max_attempts".into()),
+            format!("max_attempts must be 1 to {max} (1 means no retry)"),
+        ));
+    }
+    if policy.backoff_seconds > crate::RunPolicy::MAX_BACKOFF_SECONDS {
+        problems.push(problem(
+            None,
+            Some("run_policy.backoff_seconds".into()),
+            "backoff_seconds must be at most 86400 (a day)".into(),
+        ));
+    }
+    if policy.timeout_seconds == Some(0) {
+        problems.push(problem(
+            None,
+            Some("run_policy.timeout_seconds".into()),
+            "timeout_seconds must be at least 1; leave it out for no limit".into(),
+        ));
+    }
 }
 
 fn check_parameters(doc: &DataflowDocument, problems: &mut Vec<ErrorDetail>) {
@@ -222,6 +249,17 @@ fn check_kind_rules(doc: &DataflowDocument, problems: &mut Vec<ErrorDetail>) {
             "a job reads and writes files or databases; input and output stages belong to services and subflows".into(),
         )),
         _ => {}
+    }
+    let is_process = doc.kind == DataflowKind::Process;
+    for stage in &doc.stages {
+        if (stage.stage_type == "run_job") != is_process && stage_ports(&stage.stage_type).is_some() {
+            let message = if is_process {
+                format!("a process flow is made of run_job steps; {:?} belongs in a job", stage.stage_type)
+            } else {
+                "run_job steps belong in process flows".to_owned()
+            };
+            problems.push(problem(Some(&stage.id), Some("type".into()), message));
+        }
     }
 }
 

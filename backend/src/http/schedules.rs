@@ -1,0 +1,153 @@
+//! `/schedules`: create, list, read, replace, delete; pause, resume, "run now" (`trigger`); the
+//! next fire times (`preview`, also for an unsaved spec) and the fire log (`fires`).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use model::{Page, Run, Schedule, ScheduleFire, SchedulePreview, ScheduleSpec};
+use serde::Deserialize;
+
+use super::extract::{AppJson, AppPath, AppQuery, RequestMeta};
+use crate::auth::{Permission, Principal};
+use crate::error::AppResult;
+use crate::service::schedules;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/schedules", get(list).post(create))
+        .route("/schedules/preview", post(preview_spec))
+        .route("/schedules/{id}", get(read).put(replace).delete(delete))
+        .route("/schedules/{id}/pause", post(pause))
+        .route("/schedules/{id}/resume", post(resume))
+        .route("/schedules/{id}/trigger", post(trigger))
+        .route("/schedules/{id}/preview", get(preview))
+        .route("/schedules/{id}/fires", get(fires))
+}
+
+async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<Schedule>>> {
+    principal.require(Permission::SchedulesView)?;
+    Ok(AppJson(Page { items: schedules::list(state.read_db()).await?, next_cursor: None }))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppJson(spec): AppJson<ScheduleSpec>,
+) -> AppResult<(StatusCode, AppJson<Schedule>)> {
+    principal.require(Permission::SchedulesEdit)?;
+    let schedule = schedules::create(&state.db, &meta.audit(&state, &principal.username), spec).await?;
+    Ok((StatusCode::CREATED, AppJson(schedule)))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+) -> AppResult<AppJson<Schedule>> {
+    principal.require(Permission::SchedulesView)?;
+    Ok(AppJson(schedules::to_model(schedules::find(&state.db, &id).await?)))
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+    AppJson(spec): AppJson<ScheduleSpec>,
+) -> AppResult<AppJson<Schedule>> {
+    principal.require(Permission::SchedulesEdit)?;
+    Ok(AppJson(schedules::replace(&state.db, &meta.audit(&state, &principal.username), &id, spec).await?))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+) -> AppResult<StatusCode> {
+    principal.require(Permission::SchedulesEdit)?;
+    schedules::delete(&state.db, &meta.audit(&state, &principal.username), &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn pause(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+) -> AppResult<AppJson<Schedule>> {
+    principal.require(Permission::SchedulesEdit)?;
+    Ok(AppJson(
+        schedules::set_enabled(&state.db, &meta.audit(&state, &principal.username), &id, false).await?,
+    ))
+}
+
+async fn resume(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+) -> AppResult<AppJson<Schedule>> {
+    principal.require(Permission::SchedulesEdit)?;
+    Ok(AppJson(schedules::set_enabled(&state.db, &meta.audit(&state, &principal.username), &id, true).await?))
+}
+
+async fn trigger(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+) -> AppResult<(StatusCode, AppJson<Run>)> {
+    principal.require(Permission::DataflowsExecute)?;
+    let run = schedules::trigger(&state.db, &meta.audit(&state, &principal.username), &id).await?;
+    state.runner.wake();
+    Ok((StatusCode::ACCEPTED, AppJson(run)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PreviewQuery {
+    count: Option<usize>,
+}
+
+async fn preview(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+    AppQuery(query): AppQuery<PreviewQuery>,
+) -> AppResult<AppJson<SchedulePreview>> {
+    principal.require(Permission::SchedulesView)?;
+    Ok(AppJson(schedules::preview_stored(&state.db, &id, query.count.unwrap_or(10)).await?))
+}
+
+/// The next fire times of a schedule being edited, before it is saved.
+async fn preview_spec(
+    principal: Principal,
+    AppQuery(query): AppQuery<PreviewQuery>,
+    AppJson(spec): AppJson<ScheduleSpec>,
+) -> AppResult<AppJson<SchedulePreview>> {
+    principal.require(Permission::SchedulesView)?;
+    Ok(AppJson(schedules::preview(&spec, query.count.unwrap_or(10))?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FiresQuery {
+    outcome: Option<String>,
+    limit: Option<u64>,
+}
+
+async fn fires(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(id): AppPath<String>,
+    AppQuery(query): AppQuery<FiresQuery>,
+) -> AppResult<AppJson<Page<ScheduleFire>>> {
+    principal.require(Permission::SchedulesView)?;
+    let items =
+        schedules::fires(&state.db, &id, query.outcome.as_deref(), query.limit.unwrap_or(100)).await?;
+    Ok(AppJson(Page { items, next_cursor: None }))
+}
