@@ -151,12 +151,9 @@ async fn runs_need_an_exposed_job(app: TestApp) {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cancelling_a_running_job_stops_it_and_leaves_no_output() {
+/// Orders large enough that a run over them is still going a second later.
+fn write_many_orders(app: &TestApp) {
     use std::io::Write;
-    let app = TestApp::sqlite().await;
-    app.login_admin().await;
-    // Large enough that the run is still going when the cancel arrives.
     let mut file =
         std::io::BufWriter::new(std::fs::File::create(app.data_dir.path().join("orders.csv")).unwrap());
     writeln!(file, "id,amount").unwrap();
@@ -164,7 +161,36 @@ async fn cancelling_a_running_job_stops_it_and_leaves_no_output() {
         writeln!(file, "{i},{}", i % 1000).unwrap();
     }
     file.flush().unwrap();
-    drop(file);
+}
+
+fn left_in_out(app: &TestApp) -> Vec<std::ffi::OsString> {
+    let out = app.data_dir.path().join("out");
+    std::fs::read_dir(&out).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_past_its_time_limit_is_stopped_and_fails() {
+    let app = TestApp::sqlite().await;
+    app.login_admin().await;
+    write_many_orders(&app);
+    let mut document = job("bounded");
+    document.stages[1].options.insert("predicate".into(), json!("amount >= 0"));
+    document.run_policy = model::RunPolicy { timeout_seconds: Some(1), max_attempts: 3, ..Default::default() };
+    app.create_dataflow(&document).await;
+    app.request(Method::POST, "/api/v1/dataflows/bounded/versions/1/expose").send().await.unwrap();
+    let run: Run = submit(&app, "bounded", json!({}), None).await.json().await.unwrap();
+    let ended = wait_for_end(&app, &run.id).await;
+    assert_eq!((ended.status, ended.attempt), (RunStatus::Failed, 1), "a timeout is not retried");
+    let error = ended.error.unwrap();
+    assert!(error.message.contains("time limit of 1 s"), "{}", error.message);
+    assert!(left_in_out(&app).is_empty(), "left behind: {:?}", left_in_out(&app));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_running_job_stops_it_and_leaves_no_output() {
+    let app = TestApp::sqlite().await;
+    app.login_admin().await;
+    write_many_orders(&app);
     let mut document = job("slow");
     document.stages[1].options.insert("predicate".into(), json!("amount >= 0"));
     app.create_dataflow(&document).await;
@@ -183,8 +209,5 @@ async fn cancelling_a_running_job_stops_it_and_leaves_no_output() {
     assert_eq!(cancel.status(), StatusCode::OK);
     let ended = wait_for_end(&app, &run.id).await;
     assert_eq!(ended.status, RunStatus::Cancelled);
-    let out = app.data_dir.path().join("out");
-    let left: Vec<_> =
-        std::fs::read_dir(&out).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
-    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(left_in_out(&app).is_empty(), "left behind: {:?}", left_in_out(&app));
 }
