@@ -284,7 +284,7 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
     number.checked_mul(factor).filter(|n| *n > 0).ok_or_else(|| format!("{text:?} is out of range"))
 }
 
-fn host_name() -> String {
+pub fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .ok()

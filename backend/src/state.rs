@@ -13,6 +13,9 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// A read replica for lists and history, when configured.
     pub replica: Option<DatabaseConnection>,
+    /// Whether the replica answered its last health check; reads fall back to the primary
+    /// while it does not.
+    pub replica_healthy: Arc<std::sync::atomic::AtomicBool>,
     pub config: Arc<Config>,
     pub node_name: Arc<str>,
     pub shutdown: Shutdown,
@@ -66,8 +69,15 @@ impl AppState {
     pub async fn start(config: Config) -> anyhow::Result<Self> {
         let db = crate::store::connect(config.database_url.expose()).await?;
         crate::store::migrate(&db).await?;
+        // A replica that is away at start only means reads go to the primary.
         let replica = match &config.database_replica_url {
-            Some(url) => Some(crate::store::connect(url.expose()).await?),
+            Some(url) => match crate::store::connect(url.expose()).await {
+                Ok(replica) => Some(replica),
+                Err(err) => {
+                    tracing::warn!(error = %err, "the read replica is not reachable; reading from the primary");
+                    None
+                }
+            },
             None => None,
         };
         crate::service::roles::seed_builtin_roles(&db).await?;
@@ -75,6 +85,7 @@ impl AppState {
         std::fs::create_dir_all(&config.data_dir)?;
         Ok(Self {
             db,
+            replica_healthy: Arc::new(std::sync::atomic::AtomicBool::new(replica.is_some())),
             replica,
             engine: Arc::new(engine::Engine::new(config.data_dir.clone())),
             runner: Arc::default(),
@@ -87,8 +98,12 @@ impl AppState {
         })
     }
 
-    /// Where a lag-tolerant read goes: the replica if there is one, else the primary.
+    /// Where a lag-tolerant read goes: the replica if there is one and it is healthy, else the
+    /// primary.
     pub fn read_db(&self) -> &DatabaseConnection {
-        self.replica.as_ref().unwrap_or(&self.db)
+        match &self.replica {
+            Some(replica) if self.replica_healthy.load(std::sync::atomic::Ordering::Relaxed) => replica,
+            _ => &self.db,
+        }
     }
 }

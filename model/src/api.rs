@@ -77,6 +77,9 @@ pub struct NodeInfo {
     pub heartbeat_at: String,
     /// `up`, `draining` or `down` (no heartbeat for a while).
     pub state: String,
+    /// Runs this node is executing now.
+    #[serde(default)]
+    pub runs_in_progress: u64,
 }
 
 /// `GET /healthz` and `GET /readyz`.

@@ -46,7 +46,7 @@ async fn logout(
     principal: Principal,
 ) -> AppResult<Response> {
     sessions::logout(&state.db, &meta.audit(&state, &principal.username), &principal).await?;
-    state.principals.clear();
+    crate::cluster::notify::config_changed(&state, crate::cluster::notify::Change::Principals).await;
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie("", 0, meta.https)?)]).into_response())
 }
 

@@ -119,7 +119,8 @@ async fn remove(
 ) -> AppResult<StatusCode> {
     principal.require(Permission::DataflowsEdit)?;
     dataflows::delete(&state.db, &meta.audit(&state, &principal.username), &name, if_match(&headers)).await?;
-    state.services.forget(&name);
+    crate::cluster::notify::config_changed(&state, crate::cluster::notify::Change::Service(name.clone()))
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -150,7 +151,8 @@ async fn expose(
     principal.require(Permission::DataflowsExpose)?;
     let summary =
         dataflows::expose(&state.db, &meta.audit(&state, &principal.username), &name, number).await?;
-    state.services.forget(&name);
+    crate::cluster::notify::config_changed(&state, crate::cluster::notify::Change::Service(name.clone()))
+        .await;
     Ok(AppJson(summary))
 }
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod console;
 pub mod dataflows;
 pub mod extract;
+pub mod forward;
 pub mod health;
 pub mod middleware;
 pub mod runs;
@@ -44,6 +45,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(services::classic_routes())
         .route("/assets/{*path}", get(console::asset))
         .fallback(console_or_not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), forward::forward_if_needed))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())

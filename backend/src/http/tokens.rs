@@ -40,6 +40,6 @@ async fn revoke(
     AppPath(id): AppPath<String>,
 ) -> AppResult<StatusCode> {
     api_tokens::revoke(&state.db, &meta.audit(&state, &principal.username), &principal.user_id, &id).await?;
-    state.principals.clear();
+    crate::cluster::notify::config_changed(&state, crate::cluster::notify::Change::Principals).await;
     Ok(StatusCode::NO_CONTENT)
 }

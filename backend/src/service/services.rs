@@ -60,6 +60,13 @@ impl ServiceCache {
         }
     }
 
+    /// Forget every service (changes may have been missed).
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.clear();
+        }
+    }
+
     /// Forget `name` (its exposed version changed or it was deleted here).
     pub fn forget(&self, name: &str) {
         if let Ok(mut entries) = self.entries.write() {

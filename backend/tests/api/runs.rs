@@ -175,7 +175,8 @@ async fn a_run_past_its_time_limit_is_stopped_and_fails() {
     write_many_orders(&app);
     let mut document = job("bounded");
     document.stages[1].options.insert("predicate".into(), json!("amount >= 0"));
-    document.run_policy = model::RunPolicy { timeout_seconds: Some(1), max_attempts: 3, ..Default::default() };
+    document.run_policy =
+        model::RunPolicy { timeout_seconds: Some(1), max_attempts: 3, ..Default::default() };
     app.create_dataflow(&document).await;
     app.request(Method::POST, "/api/v1/dataflows/bounded/versions/1/expose").send().await.unwrap();
     let run: Run = submit(&app, "bounded", json!({}), None).await.json().await.unwrap();

@@ -51,6 +51,7 @@ fn NodeTable(nodes: Vec<NodeInfo>) -> impl IntoView {
                 <td>
                     <span class=format!("state state-{}", node.state)>{node.state.clone()}</span>
                 </td>
+                <td class="num node-runs">{node.runs_in_progress}</td>
                 <td>
                     <Timestamp value=node.started_at />
                 </td>
@@ -70,6 +71,7 @@ fn NodeTable(nodes: Vec<NodeInfo>) -> impl IntoView {
                     <th scope="col">"Version"</th>
                     <th scope="col">"Modules"</th>
                     <th scope="col">"State"</th>
+                    <th scope="col">"Runs in progress"</th>
                     <th scope="col">"Started"</th>
                     <th scope="col">"Last heartbeat"</th>
                 </tr>
