@@ -1,5 +1,6 @@
 //! Running a job from the console: the Run button on the dataflow page, the run page with its
-//! status, metrics per stage and logs, and the run in the history.
+//! status, metrics per stage and logs, rerun, the history with its filters; and trying a
+//! service from the services page.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -23,6 +24,15 @@ async fn a_job_runs_from_the_console_and_its_run_is_shown() -> anyhow::Result<()
         api.post(format!("{}/api/v1/dataflows", node.base)).json(&job).send().await?.status().is_success()
     );
     api.post(format!("{}/api/v1/dataflows/big-orders/versions/1/expose", node.base)).send().await?;
+    let service = json!({"name": "price", "kind": "service", "stages": [
+        {"id": "in", "type": "input", "options": {"fields": [{"name": "sku", "type": "string"}, {"name": "net", "type": "number"}]}},
+        {"id": "t", "type": "transform", "options": {"fields": [{"name": "gross", "expression": "net * 1.25"}]}},
+        {"id": "out", "type": "output"}],
+        "edges": [{"from": "in", "to": "t"}, {"from": "t", "to": "out"}]});
+    assert!(
+        api.post(format!("{}/api/v1/dataflows", node.base)).json(&service).send().await?.status().is_success()
+    );
+    api.post(format!("{}/api/v1/dataflows/price/versions/1/expose", node.base)).send().await?;
 
     let browser = Browser::start("runs").await?;
     let result = steps(&browser, &node).await;
@@ -53,13 +63,34 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
     assert!(logs.contains("wrote 2 record(s)"), "{logs}");
     browser.screenshot("01-run-detail").await?;
 
+    // Rerun: the same job and parameters, a new run page.
+    let first_url = browser.driver.current_url().await?;
+    browser.element(By::Id("rerun")).await?.click().await?;
+    browser.element(By::Css("#run-status[data-status='succeeded']")).await?;
+    assert_ne!(browser.driver.current_url().await?, first_url, "rerun opens the new run");
+
     browser.element(By::Css("#main-nav a[data-nav='runs']")).await?.click().await?;
     let row = browser.element(By::Css("#run-list tr[data-run]")).await?;
     assert!(row.text().await?.contains("big-orders"));
     browser.element(By::Css("#run-list [data-status='succeeded']")).await?;
+    assert_eq!(browser.driver.find_all(By::Css("#run-list tr[data-run]")).await?.len(), 2);
+    // Both runs were started from the console; none from the API.
+    browser.element(By::Css("#run-trigger-filter option[value='api']")).await?.click().await?;
+    browser.element(By::Id("runs-empty")).await?;
+    browser.element(By::Css("#run-trigger-filter option[value='manual']")).await?.click().await?;
+    browser.element(By::Css("#run-list tr[data-run]")).await?;
+    assert_eq!(browser.driver.find_all(By::Css("#run-list tr[data-run]")).await?.len(), 2);
     browser.screenshot("02-run-history").await?;
 
     browser.element(By::Css("#main-nav a[data-nav='services']")).await?.click().await?;
-    browser.element(By::Id("services-empty")).await?;
+    browser.element(By::Css("#service-list [data-service='price'] a.try-service")).await?.click().await?;
+    browser.element(By::Id("service-cell-0-sku")).await?.send_keys("a-1").await?;
+    browser.element(By::Id("service-cell-0-net")).await?.send_keys("40").await?;
+    browser.element(By::Id("service-send")).await?.click().await?;
+    browser.element(By::Css("#service-response-status[data-status='200']")).await?;
+    let answer = browser.element(By::Id("service-response")).await?.text().await?;
+    assert!(answer.contains("a-1") && answer.contains("50"), "response grid: {answer}");
+    assert!(browser.element(By::Id("service-response-latency")).await?.text().await?.contains("ms"));
+    browser.screenshot("03-service-try-it").await?;
     Ok(())
 }
