@@ -13,11 +13,19 @@ pub enum Route {
     Login,
     Dataflows,
     Dataflow(String),
+    /// The designer of one dataflow, by name.
+    DataflowDesign(String),
     Runs,
     /// One run, by id.
     Run(String),
     Schedules,
+    /// The editor of a schedule not saved yet.
+    ScheduleNew,
+    /// One schedule, by id: its next fire times, fire log and editor.
+    Schedule(String),
     Services,
+    /// One service's endpoints and try-it console, by name.
+    Service(String),
     Connections,
     Admin,
     Cluster,
@@ -33,10 +41,14 @@ impl Route {
             [] | ["dataflows"] => Self::Dataflows,
             ["login"] => Self::Login,
             ["dataflows", name] if !name.is_empty() => Self::Dataflow(decode_segment(name)),
+            ["dataflows", name, "design"] if !name.is_empty() => Self::DataflowDesign(decode_segment(name)),
             ["runs"] => Self::Runs,
             ["runs", id] if !id.is_empty() => Self::Run(decode_segment(id)),
             ["schedules"] => Self::Schedules,
+            ["schedules", "new"] => Self::ScheduleNew,
+            ["schedules", id] if !id.is_empty() => Self::Schedule(decode_segment(id)),
             ["services"] => Self::Services,
+            ["services", name] if !name.is_empty() => Self::Service(decode_segment(name)),
             ["connections"] => Self::Connections,
             ["admin"] => Self::Admin,
             ["cluster"] => Self::Cluster,
@@ -49,10 +61,14 @@ impl Route {
             Self::Login => "/login".into(),
             Self::Dataflows => "/dataflows".into(),
             Self::Dataflow(name) => format!("/dataflows/{}", encode_segment(name)),
+            Self::DataflowDesign(name) => format!("/dataflows/{}/design", encode_segment(name)),
             Self::Runs => "/runs".into(),
             Self::Run(id) => format!("/runs/{}", encode_segment(id)),
             Self::Schedules => "/schedules".into(),
+            Self::ScheduleNew => "/schedules/new".into(),
+            Self::Schedule(id) => format!("/schedules/{}", encode_segment(id)),
             Self::Services => "/services".into(),
+            Self::Service(name) => format!("/services/{}", encode_segment(name)),
             Self::Connections => "/connections".into(),
             Self::Admin => "/admin".into(),
             Self::Cluster => "/cluster".into(),
@@ -63,10 +79,10 @@ impl Route {
     /// The navigation entry this route belongs to (its `data-nav` value).
     pub fn nav_key(&self) -> Option<&'static str> {
         match self {
-            Self::Dataflows | Self::Dataflow(_) => Some("dataflows"),
+            Self::Dataflows | Self::Dataflow(_) | Self::DataflowDesign(_) => Some("dataflows"),
             Self::Runs | Self::Run(_) => Some("runs"),
-            Self::Schedules => Some("schedules"),
-            Self::Services => Some("services"),
+            Self::Schedules | Self::ScheduleNew | Self::Schedule(_) => Some("schedules"),
+            Self::Services | Self::Service(_) => Some("services"),
             Self::Connections => Some("connections"),
             Self::Admin => Some("admin"),
             Self::Cluster => Some("cluster"),
@@ -80,10 +96,14 @@ impl Route {
             Self::Login => "Sign in",
             Self::Dataflows => "Dataflows",
             Self::Dataflow(name) => return format!("{name} · Dataflows · Tributary"),
+            Self::DataflowDesign(name) => return format!("{name} · Designer · Tributary"),
             Self::Runs => "Runs",
             Self::Run(id) => return format!("Run {} · Runs · Tributary", short_id(id)),
             Self::Schedules => "Schedules",
+            Self::ScheduleNew => return "New schedule · Schedules · Tributary".into(),
+            Self::Schedule(id) => return format!("Schedule {} · Schedules · Tributary", short_id(id)),
             Self::Services => "Services",
+            Self::Service(name) => return format!("{name} · Services · Tributary"),
             Self::Connections => "Connections",
             Self::Admin => "Administration",
             Self::Cluster => "Cluster",
@@ -111,10 +131,14 @@ mod tests {
             Route::Dataflows,
             Route::Dataflow("orders-daily".into()),
             Route::Dataflow("with space".into()),
+            Route::DataflowDesign("orders-daily".into()),
             Route::Runs,
             Route::Run("0b7e3c52-9d1f-4e1a-8c7e-5f2a9b3d1c00".into()),
             Route::Schedules,
+            Route::ScheduleNew,
+            Route::Schedule("3f2a9b3d-1c00-4e1a-8c7e-0b7e3c529d1f".into()),
             Route::Services,
+            Route::Service("price check".into()),
             Route::Connections,
             Route::Admin,
             Route::Cluster,
@@ -142,5 +166,24 @@ mod tests {
     fn run_titles_use_the_short_id() {
         let route = Route::Run("0b7e3c52-9d1f-4e1a-8c7e-5f2a9b3d1c00".into());
         assert_eq!(route.title(), "Run 0b7e3c52 · Runs · Tributary");
+    }
+
+    #[test]
+    fn new_and_saved_schedules_have_their_own_pages() {
+        assert_eq!(Route::parse("/schedules/new"), Route::ScheduleNew);
+        assert_eq!(Route::parse("/schedules/abc/"), Route::Schedule("abc".into()));
+        assert_eq!(Route::Schedule("abc".into()).nav_key(), Some("schedules"));
+        assert_eq!(Route::parse("/schedules/abc/fires"), Route::NotFound("/schedules/abc/fires".into()));
+    }
+
+    #[test]
+    fn the_designer_lives_under_its_dataflow() {
+        assert_eq!(Route::parse("/dataflows/orders/design"), Route::DataflowDesign("orders".into()));
+        assert_eq!(Route::DataflowDesign("a b".into()).path(), "/dataflows/a%20b/design");
+        assert_eq!(Route::DataflowDesign("orders".into()).nav_key(), Some("dataflows"));
+        assert_eq!(
+            Route::parse("/dataflows/orders/other"),
+            Route::NotFound("/dataflows/orders/other".into())
+        );
     }
 }

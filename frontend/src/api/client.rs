@@ -19,6 +19,10 @@ pub fn post(path: &str) -> RequestBuilder {
     Request::post(&format!("{API_BASE}{path}")).header("Accept", JSON)
 }
 
+pub fn put(path: &str) -> RequestBuilder {
+    Request::put(&format!("{API_BASE}{path}")).header("Accept", JSON)
+}
+
 pub fn delete(path: &str) -> RequestBuilder {
     Request::delete(&format!("{API_BASE}{path}")).header("Accept", JSON)
 }
@@ -31,6 +35,17 @@ pub async fn fetch_json<T: DeserializeOwned>(request: RequestBuilder) -> ApiResu
 /// Sends `body` as JSON and decodes the JSON answer.
 pub async fn send_json<B: Serialize, T: DeserializeOwned>(request: RequestBuilder, body: &B) -> ApiResult<T> {
     decode(send(request.json(body)).await?).await
+}
+
+/// Like [`send_json`], with the HTTP status of the answer, for pages that show it (a failure
+/// carries its status in the [`ApiError`]).
+pub async fn send_json_with_status<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &B,
+) -> ApiResult<(u16, T)> {
+    let response = send(request.json(body)).await?;
+    let status = response.status();
+    Ok((status, decode(response).await?))
 }
 
 /// Sends a request whose answer has no body worth reading (`204 No Content`).

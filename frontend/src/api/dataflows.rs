@@ -1,6 +1,6 @@
 //! `/dataflows`: list, create, read, delete, versions and exposing one.
 
-use model::{Dataflow, DataflowDocument, DataflowSummary, Page, VersionInfo};
+use model::{Dataflow, DataflowDocument, DataflowSummary, DataflowVersion, Page, VersionInfo};
 
 use super::ApiResult;
 use super::client::{delete, fetch_json, fetch_nothing, get, post, send_json};
@@ -65,6 +65,11 @@ pub async fn delete_dataflow(name: &str, etag: Option<&str>) -> ApiResult<()> {
 
 pub async fn list_versions(name: &str) -> ApiResult<Page<VersionInfo>> {
     fetch_json(get(&format!("{}/versions", dataflow_path(name)))).await
+}
+
+/// One saved version with its document.
+pub async fn get_version(name: &str, version: i32) -> ApiResult<DataflowVersion> {
+    fetch_json(get(&format!("{}/versions/{version}", dataflow_path(name)))).await
 }
 
 /// Makes `version` the one services and schedules use.

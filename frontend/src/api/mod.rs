@@ -5,18 +5,29 @@ mod auth;
 mod client;
 mod cluster;
 mod dataflows;
+mod design;
 mod error;
 mod runs;
+mod schedules;
+mod services;
 mod tokens;
 
 pub use auth::{login, logout, me};
 pub use cluster::list_nodes;
 pub use dataflows::{
-    create_dataflow, delete_dataflow, expose_version, get_dataflow, list_all_dataflows, list_dataflows,
-    list_versions,
+    create_dataflow, delete_dataflow, expose_version, get_dataflow, get_version, list_all_dataflows,
+    list_dataflows, list_versions,
 };
+pub use design::{list_stages, preview_dataflow, save_dataflow, validate_dataflow};
 pub use error::{ApiError, describe_detail};
-pub use runs::{RunFilter, cancel_run, get_run, list_runs, run_logs, start_run};
+pub use runs::{
+    RunFilter, cancel_run, get_run, list_runs, list_runs_since, run_logs, start_run, start_run_with,
+};
+pub use schedules::{
+    create_schedule, delete_schedule, get_schedule, list_schedules, pause_schedule, preview_spec,
+    resume_schedule, schedule_fires, schedule_preview, trigger_schedule, update_schedule,
+};
+pub use services::call_service;
 pub use tokens::{create_token, list_tokens, revoke_token};
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -22,6 +22,8 @@ pub fn CreateDataflowForm() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(false);
 
+    // Which button sent the form: "Create and design" lands in the designer.
+    let design = RwSignal::new(false);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         touched.set(true);
@@ -38,6 +40,9 @@ pub fn CreateDataflowForm() -> impl IntoView {
             let result = api::create_dataflow(&document).await;
             pending.set(false);
             match result {
+                Ok(created) if design.get_untracked() => {
+                    navigate(&Route::DataflowDesign(created.summary.name))
+                }
                 Ok(created) => navigate(&Route::Dataflow(created.summary.name)),
                 Err(failure) => error.set(Some(failure)),
             }
@@ -76,8 +81,17 @@ pub fn CreateDataflowForm() -> impl IntoView {
                     </label>
                     <input id="new-dataflow-description" autocomplete="off" bind:value=description />
                 </div>
-                <button id="new-dataflow-create" type="submit" disabled=pending>
+                <button id="new-dataflow-create" type="submit" disabled=pending on:click=move |_| design.set(false)>
                     "Create"
+                </button>
+                <button
+                    id="new-dataflow-design"
+                    type="submit"
+                    class="secondary"
+                    disabled=pending
+                    on:click=move |_| design.set(true)
+                >
+                    "Create and design"
                 </button>
             </form>
             <ErrorAlert error id="new-dataflow-error" />

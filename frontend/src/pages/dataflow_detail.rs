@@ -9,6 +9,7 @@ use super::dataflow_run::RunDataflow;
 use super::dataflow_versions::{VersionsResource, VersionsSection};
 use crate::api;
 use crate::components::{ErrorAlert, Timestamp};
+use crate::route::Route;
 
 #[component]
 pub fn DataflowPage(name: String) -> impl IntoView {
@@ -72,6 +73,9 @@ fn DataflowView(dataflow: Dataflow, versions: VersionsResource, reload: Callback
         <div class="page-header">
             <h1 id="dataflow-name">{summary.name.clone()}</h1>
             <span class="badge" id="dataflow-kind">{summary.kind.as_str()}</span>
+            <a class="button" id="dataflow-design" href=Route::DataflowDesign(name.clone()).path()>
+                "Design"
+            </a>
         </div>
         <Facts summary=summary.clone() />
         <RunDataflow summary />

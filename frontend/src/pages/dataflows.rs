@@ -1,4 +1,5 @@
-//! `/dataflows`: the list of dataflows with search and paging, and the form that creates one.
+//! `/dataflows` (also `/`): a summary of the last day's runs, the list of dataflows with search and
+//! paging, and the form that creates one.
 
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use model::DataflowSummary;
 
 use super::dataflow_create::CreateDataflowForm;
 use super::dataflow_table::DataflowTable;
+use super::runs_by_hour::RunsByHour;
 use crate::api::{self, ApiError};
 use crate::components::ErrorAlert;
 use crate::hooks::use_debounced;
@@ -55,6 +57,7 @@ pub fn DataflowsPage() -> impl IntoView {
 
     view! {
         <h1>"Dataflows"</h1>
+        <RunsByHour />
         <CreateDataflowForm />
         <section class="panel" aria-labelledby="dataflow-list-heading">
             <div class="toolbar">

@@ -1,11 +1,20 @@
-//! `/runs/{id}`: one run, followed every second until it ends, with the button that cancels it.
+//! `/runs/{id}`: one run, followed every second until it ends (status, metrics, log), with the
+//! buttons that cancel it and run it again.
+//!
+//! Element ids (browser tests find elements by them): `run-dataflow`, `run-status`, `run-id`,
+//! `run-version`, `run-trigger`, `run-fire-time`, `run-node`, `run-attempt`, `run-started`,
+//! `run-finished`, `run-duration`, `run-error`, `run-error-message`, `cancel-run`,
+//! `cancel-run-error`, `rerun`, `rerun-hint`, `rerun-error`, `run-metrics`, `run-metrics-empty`,
+//! `run-parameters`, `run-logs-box`, `run-logs`, `run-logs-empty`, `run-load-error`,
+//! `run-not-found`.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::{Run, RunLogLine, RunStatus};
+use model::{Run, RunLogLine};
 
+use super::run_actions::RunActions;
 use super::run_logs::RunLog;
 use super::run_report::{RunHeader, RunReport};
 use crate::api::{self, ApiError};
@@ -78,7 +87,7 @@ pub fn RunPage(id: String) -> impl IntoView {
         <ErrorAlert error=shown_error id="run-load-error" />
         <Show when=move || run.with(Option::is_some) fallback=pending>
             {move || run.get().map(|run| view! { <RunHeader run /> })}
-            <CancelRun run_id status run />
+            <RunActions run_id status run />
             {move || run.get().map(|run| view! { <RunReport run /> })}
             <RunLog logs />
         </Show>
@@ -87,7 +96,7 @@ pub fn RunPage(id: String) -> impl IntoView {
 
 /// Replaces the value only when it differs, so a poll that learns nothing new redraws nothing
 /// (and an alert is not announced again every second).
-fn replace_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+pub(super) fn replace_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
     signal.maybe_update(|current| {
         let changed = *current != value;
         if changed {
@@ -95,44 +104,6 @@ fn replace_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>,
         }
         changed
     });
-}
-
-/// Shown while the run is queued or running; it replaces the run with the server's answer.
-#[component]
-fn CancelRun(
-    run_id: StoredValue<String>,
-    status: Memo<Option<RunStatus>>,
-    run: RwSignal<Option<Run>>,
-) -> impl IntoView {
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let cancel = move |_| {
-        pending.set(true);
-        error.set(None);
-        let id = run_id.get_value();
-        spawn_local(async move {
-            match api::cancel_run(&id).await {
-                // The button stays disabled: a running run stops on its node shortly after, and
-                // the polls show it; asking twice would only answer `run_finished`.
-                Ok(cancelled) => replace_if_changed(run, Some(cancelled)),
-                // 409 `run_finished`: the run ended meanwhile; the next poll shows how.
-                Err(failure) => {
-                    pending.set(false);
-                    error.set(Some(failure));
-                }
-            }
-        });
-    };
-    view! {
-        <Show when=move || status.get().is_some_and(|status| !status.is_final())>
-            <div class="buttons run-actions">
-                <button id="cancel-run" type="button" class="danger" disabled=pending on:click=cancel>
-                    {move || if pending.get() { "Cancelling…" } else { "Cancel run" }}
-                </button>
-            </div>
-        </Show>
-        <ErrorAlert error id="cancel-run-error" />
-    }
 }
 
 #[component]

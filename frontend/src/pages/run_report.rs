@@ -33,6 +33,18 @@ pub fn RunHeader(run: Run) -> impl IntoView {
                 <dt>"Trigger"</dt>
                 <dd id="run-trigger">{run.trigger.as_str()}</dd>
             </div>
+            {run
+                .fire_time
+                .map(|fire_time| {
+                    view! {
+                        <div>
+                            <dt>"Fire time"</dt>
+                            <dd id="run-fire-time">
+                                <Timestamp value=fire_time />
+                            </dd>
+                        </div>
+                    }
+                })}
             <div>
                 <dt>"Node"</dt>
                 <dd id="run-node">{node}</dd>

@@ -1,16 +1,25 @@
-//! `/runs`: the history of runs, newest first, filtered by status and dataflow, and refreshed while
-//! a listed run is still queued or running.
+//! `/runs`: the history of runs, newest first, filtered by status, trigger, dataflow and creation
+//! time, and refreshed while a listed run is still queued or running. With a dataflow filter, a
+//! chart of the listed runs' durations comes first.
+//!
+//! Element ids (browser tests find elements by them): `run-status-filter`, `run-trigger-filter`,
+//! `run-dataflow-filter`, `run-from-filter`, `run-to-filter` (`datetime-local`), `run-filters-clear`,
+//! `run-time-range-problem`, `run-list` (rows carry `data-run`), `runs-empty`, `run-list-error`,
+//! `run-load-more`, and those of `run_chart` (`run-duration-chart`, …).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::{Run, RunStatus};
+use model::Run;
 
+use super::run_chart::RunDurationChart;
+use super::run_filters::{FilterInputs, RunFilters};
 use super::run_table::RunTable;
 use crate::api::{self, ApiError, RunFilter};
 use crate::components::ErrorAlert;
 use crate::hooks::{use_debounced, use_interval};
+use crate::wall_clock::local_input_to_utc;
 
 /// Long enough that typing a name sends one request, short enough to feel immediate.
 const FILTER_DELAY: Duration = Duration::from_millis(250);
@@ -35,9 +44,11 @@ enum Load {
 
 #[component]
 pub fn RunsPage() -> impl IntoView {
-    let status = RwSignal::new(None::<RunStatus>);
-    let (dataflow, set_dataflow) = signal(String::new());
-    let dataflow_term = use_debounced(dataflow, FILTER_DELAY);
+    let inputs = FilterInputs::new();
+    let filter = run_filter(inputs);
+    let range_is_empty = Signal::derive(move || {
+        filter.with(|f| matches!((&f.since, &f.until), (Some(since), Some(until)) if since >= until))
+    });
     let rows = RwSignal::new(Vec::<Run>::new());
     let next_cursor = RwSignal::new(None::<String>);
     let loading = RwSignal::new(true);
@@ -46,7 +57,7 @@ pub fn RunsPage() -> impl IntoView {
     let latest_load = StoredValue::new(0_u64);
 
     let load = move |kind: Load| {
-        let filter = RunFilter { dataflow: dataflow_term.get_untracked(), status: status.get_untracked() };
+        let filter = filter.get_untracked();
         let (cursor, limit) = match kind {
             Load::Reset => (None, PAGE_SIZE),
             Load::More => (next_cursor.get_untracked(), PAGE_SIZE),
@@ -78,9 +89,10 @@ pub fn RunsPage() -> impl IntoView {
             }
         });
     };
+    // The memo changes only when the request would, so a half-typed time or a changed but
+    // still-empty input does not reload the list.
     Effect::new(move |_| {
-        status.track();
-        dataflow_term.track();
+        filter.track();
         load(Load::Reset);
     });
     use_interval(REFRESH_EVERY, move || {
@@ -91,27 +103,19 @@ pub fn RunsPage() -> impl IntoView {
             load(Load::Refresh);
         }
     });
-    let filtered = move || status.with(Option::is_some) || !dataflow_term.with(|term| term.trim().is_empty());
+    let filtered = move || !filter.with(RunFilter::is_empty);
+    let one_dataflow = Signal::derive(move || filter.with(|f| f.dataflow.trim().to_owned()));
 
     view! {
         <h1>"Runs"</h1>
         <section class="panel" aria-labelledby="run-list-heading">
             <div class="toolbar">
                 <h2 id="run-list-heading">"Newest first"</h2>
-                <div class="filters">
-                    <StatusFilter status />
-                    <input
-                        id="run-dataflow-filter"
-                        type="search"
-                        placeholder="Dataflow name"
-                        aria-label="Show the runs of one dataflow"
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=dataflow
-                        on:input=move |event| set_dataflow.set(event_target_value(&event))
-                    />
-                </div>
             </div>
+            <RunFilters inputs range_is_empty />
+            <Show when=move || !one_dataflow.with(String::is_empty)>
+                <RunDurationChart runs=rows dataflow=one_dataflow />
+            </Show>
             <ErrorAlert error id="run-list-error" />
             <Show when=move || !rows.with(Vec::is_empty)>
                 <RunTable rows />
@@ -131,37 +135,17 @@ pub fn RunsPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn StatusFilter(status: RwSignal<Option<RunStatus>>) -> impl IntoView {
-    let options = RunStatus::ALL.map(|option| {
-        view! {
-            <option value=option.as_str() selected=move || status.get() == Some(option)>
-                {status_label(option)}
-            </option>
-        }
-    });
-    view! {
-        <select
-            id="run-status-filter"
-            aria-label="Show runs with this status"
-            on:change=move |event| status.set(RunStatus::parse(&event_target_value(&event)))
-        >
-            <option value="" selected=move || status.get().is_none()>
-                "All statuses"
-            </option>
-            {options.into_iter().collect_view()}
-        </select>
-    }
-}
-
-fn status_label(status: RunStatus) -> &'static str {
-    match status {
-        RunStatus::Queued => "Queued",
-        RunStatus::Running => "Running",
-        RunStatus::Succeeded => "Succeeded",
-        RunStatus::Failed => "Failed",
-        RunStatus::Cancelled => "Cancelled",
-    }
+/// The API's filter from what the inputs hold: the dataflow name once typing pauses, the times
+/// converted from the viewer's zone to UTC.
+fn run_filter(inputs: FilterInputs) -> Memo<RunFilter> {
+    let dataflow_term = use_debounced(inputs.dataflow.read_only(), FILTER_DELAY);
+    Memo::new(move |_| RunFilter {
+        dataflow: dataflow_term.get(),
+        status: inputs.status.get(),
+        trigger: inputs.trigger.get(),
+        since: inputs.from.with(|text| local_input_to_utc(text)),
+        until: inputs.to.with(|text| local_input_to_utc(text)),
+    })
 }
 
 fn empty_text(filtered: bool) -> &'static str {
