@@ -40,9 +40,12 @@ pub struct ServiceCache {
 }
 
 impl ServiceCache {
-    fn get(&self, name: &str, version: i32) -> Option<Arc<CachedService>> {
-        let entries = self.entries.read().ok()?;
-        entries.get(name).filter(|(v, _, _)| *v == version).map(|(_, _, cached)| cached.clone())
+    /// The cached service if it is at `version`; it counts as checked now.
+    fn confirm(&self, name: &str, version: i32) -> Option<Arc<CachedService>> {
+        let mut entries = self.entries.write().ok()?;
+        let entry = entries.get_mut(name).filter(|(v, _, _)| *v == version)?;
+        entry.1 = Instant::now();
+        Some(entry.2.clone())
     }
 
     /// The cached service if its version was checked recently.
@@ -91,7 +94,7 @@ pub async fn exposed(state: &AppState, name: &str) -> AppResult<Arc<CachedServic
     let version = row.exposed_version.ok_or_else(|| {
         AppError::new(ErrorCode::NotExposed, format!("service {name:?} has no exposed version"))
     })?;
-    if let Some(cached) = state.services.get(name, version) {
+    if let Some(cached) = state.services.confirm(name, version) {
         return Ok(cached);
     }
     let document = Arc::new(super::dataflows::version(&state.db, name, version).await?.document);
@@ -161,4 +164,24 @@ pub async fn text_row(
     let service = exposed(state, name).await?;
     let row = engine::api::text_row(&service.document, values).map_err(engine_error)?;
     to_raw_value(&row).map_err(AppError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_confirmed_version_is_served_from_the_cache_again() {
+        let cache = ServiceCache::default();
+        let service = Arc::new(CachedService {
+            document: Arc::new(DataflowDocument::empty("price", model::DataflowKind::Service)),
+            prepared: None,
+        });
+        let checked_long_ago = Instant::now().checked_sub(RECHECK_AFTER * 2).unwrap();
+        cache.entries.write().unwrap().insert("price".into(), (3, checked_long_ago, service));
+        assert!(cache.fresh("price").is_none(), "due for a check");
+        assert!(cache.confirm("price", 4).is_none(), "another version is exposed now");
+        assert!(cache.confirm("price", 3).is_some());
+        assert!(cache.fresh("price").is_some(), "checked again: no database read for a second");
+    }
 }

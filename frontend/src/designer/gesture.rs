@@ -165,9 +165,13 @@ impl Gesture {
         match self {
             Self::Pan { origin, last, moved, .. } => {
                 *moved |= origin.distance(screen) > DRAG_THRESHOLD;
+                if !*moved {
+                    return DragEffect::None;
+                }
+                // The first pan covers the distance travelled under the threshold too.
                 let delta = (screen.x - last.x, screen.y - last.y);
                 *last = screen;
-                if *moved { DragEffect::Pan(delta.0, delta.1) } else { DragEffect::None }
+                DragEffect::Pan(delta.0, delta.1)
             }
             Self::Band { origin, start, end, moved } => {
                 *moved |= origin.distance(screen) > DRAG_THRESHOLD;

@@ -50,7 +50,7 @@ fn a_drag_on_the_background_pans_and_a_click_clears() {
     assert_eq!(effect, PressEffect::None);
     // Under the threshold nothing moves yet.
     assert_eq!(gesture.drag(Point::new(12.0, 11.0), origin), DragEffect::None);
-    assert_eq!(gesture.drag(Point::new(20.0, 15.0), origin), DragEffect::Pan(8.0, 4.0));
+    assert_eq!(gesture.drag(Point::new(20.0, 15.0), origin), DragEffect::Pan(10.0, 5.0));
     assert_eq!(gesture.drag(Point::new(25.0, 15.0), origin), DragEffect::Pan(5.0, 0.0));
     assert_eq!(gesture.release(&Target::Background), Outcome::None);
 

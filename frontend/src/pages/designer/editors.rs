@@ -44,7 +44,8 @@ pub fn OptionField(binding: Binding, spec: OptionSpec) -> impl IntoView {
         move |_| ctx.problems.with(|p| p.at_path(&stage, &path))
     });
     let dom_id = binding.dom_id.clone();
-    let problem_id = format!("{dom_id}-problem");
+    let (help_id, problem_id) = (format!("{dom_id}-help"), format!("{dom_id}-problem"));
+    let described_by = format!("{help_id} {problem_id}");
     let help = match &spec.default {
         Some(default) => format!("{} (default: {})", spec.help, short_value(default, 40)),
         None => spec.help.clone(),
@@ -63,13 +64,13 @@ pub fn OptionField(binding: Binding, spec: OptionSpec) -> impl IntoView {
             })
         }
     };
-    let editor = editor(binding, &spec, problem_id);
+    let editor = editor(binding, &spec, described_by);
     if matches!(spec.option_type, OptionType::List | OptionType::Boolean) {
         // These label themselves (a fieldset legend, a checkbox label).
         return view! {
             <div class="prop-field" data-option=spec.name.clone()>
                 {editor}
-                <p class="hint">{help}</p>
+                <p class="hint" id=help_id>{help}</p>
                 {problem_line}
             </div>
         }
@@ -79,7 +80,7 @@ pub fn OptionField(binding: Binding, spec: OptionSpec) -> impl IntoView {
         <div class="prop-field" data-option=spec.name.clone()>
             <label for=dom_id>{spec.name.clone()} {required}</label>
             {editor}
-            <p class="hint">{help}</p>
+            <p class="hint" id=help_id>{help}</p>
             {problem_line}
         </div>
     }
@@ -232,7 +233,7 @@ fn EnumSelect(binding: Binding, values: Vec<String>, required: bool, default: St
         .map(|option| {
             let this = option.clone();
             view! {
-                <option value=option.clone() selected=move || current.with(|c| *c == this)>
+                <option value=option.clone() prop:selected=move || current.with(|c| *c == this)>
                     {option.clone()}
                 </option>
             }
@@ -250,7 +251,7 @@ fn EnumSelect(binding: Binding, values: Vec<String>, required: bool, default: St
             disabled=move || ctx.viewing.get().is_some()
             on:change=move |event| binding.chosen(text_value(event_target_value(&event)))
         >
-            <option value="" selected=move || current.with(String::is_empty)>{blank}</option>
+            <option value="" prop:selected=move || current.with(String::is_empty)>{blank}</option>
             {options}
             {extra}
         </select>

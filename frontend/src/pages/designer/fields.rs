@@ -43,7 +43,7 @@ pub fn FieldPicker(binding: Binding, port: Option<String>) -> impl IntoView {
                 .map(|field| {
                     let name = field.name.clone();
                     view! {
-                        <option value=field.name.clone() selected=move || current.with(|c| *c == name)>
+                        <option value=field.name.clone() prop:selected=move || current.with(|c| *c == name)>
                             {format!("{} ({})", field.name, field.field_type)}
                         </option>
                     }
@@ -55,7 +55,7 @@ pub fn FieldPicker(binding: Binding, port: Option<String>) -> impl IntoView {
             });
             view! {
                 <select id=id.clone() disabled=disabled on:change=move |event| set(event_target_value(&event), false)>
-                    <option value="" selected=move || current.with(String::is_empty)>"Choose a field…"</option>
+                    <option value="" prop:selected=move || current.with(String::is_empty)>"Choose a field…"</option>
                     {options}
                     {stray}
                 </select>
@@ -114,10 +114,26 @@ pub fn FieldsEditor(binding: Binding, port: Option<String>) -> impl IntoView {
                     <li>
                         <span class="chip-name">{name.clone()}</span>
                         {field_type.map(|t| view! { <span class="field-type">{t}</span> })}
-                        <button type="button" class="icon" id=format!("{id}-up-{i}") disabled=move || disabled() || i == 0
-                            aria-label=format!("Move {name} up") on:click=up>"↑"</button>
-                        <button type="button" class="icon" id=format!("{id}-remove-{i}") disabled=disabled
-                            aria-label=format!("Remove {name}") on:click=remove>"×"</button>
+                        <button
+                            type="button"
+                            class="icon"
+                            id=format!("{id}-up-{i}")
+                            aria-label=format!("Move {name} up")
+                            disabled=move || disabled() || i == 0
+                            on:click=up
+                        >
+                            "↑"
+                        </button>
+                        <button
+                            type="button"
+                            class="icon"
+                            id=format!("{id}-remove-{i}")
+                            aria-label=format!("Remove {name}")
+                            disabled=disabled
+                            on:click=remove
+                        >
+                            "×"
+                        </button>
                     </li>
                 }
             });

@@ -231,8 +231,14 @@ pub fn ShortcutsHelp() -> impl IntoView {
                 <li>"Shift-drag the background to select the stages inside a rectangle; Shift-click adds or removes one."</li>
                 <li>"Drag a stage to move the selection; drag from a port to a port or onto a stage to connect."</li>
                 <li>"Click an edge to preview the data on it."</li>
-                <li>"Delete or Backspace deletes; Ctrl+C, Ctrl+X, Ctrl+V copy, cut and paste; Ctrl+Z and Ctrl+Shift+Z undo and redo; Ctrl+A selects all; Ctrl+S saves."</li>
-                <li>"Arrow keys nudge the selection (Shift: 10 pixels); [ and ] select the previous and next stage; Escape clears the selection."</li>
+                <li>
+                    "Delete or Backspace deletes; Ctrl+C, Ctrl+X, Ctrl+V copy, cut and paste; "
+                    "Ctrl+Z and Ctrl+Shift+Z undo and redo; Ctrl+A selects all; Ctrl+S saves."
+                </li>
+                <li>
+                    "Arrow keys nudge the selection (Shift: 10 pixels); [ and ] select the previous and "
+                    "next stage; Escape clears the selection."
+                </li>
                 <li>"On the focused canvas: + and − zoom, 0 fits the dataflow."</li>
             </ul>
         </details>

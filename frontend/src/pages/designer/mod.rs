@@ -8,7 +8,7 @@
 //! Shift-drag the background for a rubber band, click / Shift-click stages, drag them to move
 //! (one undo step per drag), drag from a port to a port or onto a box to connect, click an edge
 //! to preview its data. Keys (outside text fields): Delete / Backspace, Ctrl+C / Ctrl+X /
-//! Ctrl+V, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+A, arrows nudge by 1 (Shift: 10), `[` / `]`
+//! Ctrl+V, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+A, Ctrl+S, arrows nudge by 1 (Shift: 10), `[` / `]`
 //! select the previous / next stage, Escape clears the selection; with the canvas focused `+`
 //! / `-` zoom and `0` fits. Palette entries add a stage at the centre on click or Enter (or
 //! where they are dropped).
@@ -24,7 +24,7 @@
 //! - Palette: `palette-search`, `palette-item-{type}` (`data-stage-type`), `palette-empty`.
 //! - Canvas: `designer-canvas` (focusable, takes the pointer), `stage-{id}` (`data-stage`,
 //!   `data-run-state`, class `selected` / `has-problems`), `stage-problems-{id}` (the count
-//!   badge), `port-{stage}-{in|out}-{port}` (`data-port`), `edge-{index}` (`data-edge`,
+//!   badge), `port-{stage}-{in|out}-{port}` (`data-port`, `data-direction`), `edge-{index}` (`data-edge`,
 //!   `data-from`, `data-to`, class `selected`), `edge-count-{index}` (live rows), `canvas-empty`.
 //!   After the first render `window.__designerRenderMs` holds its duration when the address has
 //!   `?perf=1`, and after each stage drag `window.__designerDragMs` the mean time from pointer
@@ -34,14 +34,16 @@
 //! - Properties: `prop-stage-id` (rename on Enter / leaving the field), `prop-{option}` per
 //!   option (list items `prop-{option}-{i}-{field}`, add buttons `prop-{option}-add`, map rows
 //!   `prop-{option}-key-{i}` / `prop-{option}-value-{i}`), `prop-{option}-problem`;
-//!   with nothing selected `dataflow-description`, `param-add`, `param-name-{i}`.
+//!   with an edge selected `edge-delete`; with nothing selected `dataflow-description`,
+//!   `param-add`, `param-name-{i}`, `param-type-{i}`, `param-default-{i}`.
 //! - Problems: `problems-panel`, `problems-count`, `problem-{i}` (buttons, `data-stage`),
 //!   `server-check` (the server's validation state).
 //! - Preview: `preview-panel`, `preview-grid` (table), `preview-refresh`.
 //! - Versions: `versions-list` (`li[data-version]`), `version-open-{n}`, `version-expose-{n}`,
 //!   `diff-from`, `diff-to`, `diff-show`, `version-diff`, `viewing-banner`, `version-back`,
 //!   `version-restore`.
-//! - Run: `run-param-{name}`, `designer-run`, `run-warning`, `run-status`, `run-link`.
+//! - Run: `run-param-{name}`, `designer-run`, `run-warning`, `run-expose` (expose the newest
+//!   version), `run-status` (`data-status`), `run-outcome`, `run-link`, `run-clear`.
 //! - Conflict on save: `conflict-dialog`, `conflict-reload`, `conflict-overwrite`,
 //!   `conflict-cancel`.
 

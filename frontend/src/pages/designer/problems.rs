@@ -17,7 +17,9 @@ pub fn ProblemsPanel(ctx: Ctx) -> impl IntoView {
         let mut number = 0;
         let items = groups
             .into_iter()
-            .flat_map(|ProblemGroup { stage, problems }| problems.into_iter().map(move |p| (stage.clone(), p)))
+            .flat_map(|ProblemGroup { stage, problems }| {
+                problems.into_iter().map(move |p| (stage.clone(), p))
+            })
             .map(|(stage, problem)| {
                 let index = number;
                 number += 1;
@@ -41,7 +43,13 @@ pub fn ProblemsPanel(ctx: Ctx) -> impl IntoView {
                 };
                 view! {
                     <li>
-                        <button type="button" class="problem" id=format!("problem-{index}") data-stage=stage on:click=focus>
+                        <button
+                            type="button"
+                            class="problem"
+                            id=format!("problem-{index}")
+                            data-stage=stage
+                            on:click=focus
+                        >
                             <span class="problem-place">{place}</span>
                             <span class="problem-message">{problem.message}</span>
                         </button>

@@ -32,7 +32,8 @@ pub fn PropertiesPanel(ctx: Ctx) -> impl IntoView {
             count => view! {
                 <h2>{format!("{count} stages selected")}</h2>
                 <p class="muted">
-                    "Drag one of them to move them all; Delete removes them, Ctrl+C copies them with the edges between them."
+                    "Drag one of them to move them all; Delete removes them, Ctrl+C copies them "
+                    "with the edges between them."
                 </p>
             }
             .into_any(),
@@ -97,9 +98,11 @@ fn StageProperties(ctx: Ctx, id: String) -> impl IntoView {
             })
         }
     };
+    let module_badge =
+        (!module.is_empty() && module != "core").then(|| view! { <span class="badge">{module}</span> });
     view! {
         <div class="stage-properties" data-stage=id.clone()>
-            <h2>{title} {(!module.is_empty() && module != "core").then(|| view! { <span class="badge">{module}</span> })}</h2>
+            <h2>{title} {module_badge}</h2>
             <p class="muted">{description}</p>
             <RenameField ctx id=id.clone() />
             <form class="prop-form" on:submit=|event| event.prevent_default()>{fields}</form>

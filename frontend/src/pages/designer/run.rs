@@ -40,7 +40,8 @@ fn warnings(ctx: Ctx, runnable: bool) -> Vec<String> {
     }
     if exposed != newest {
         out.push(format!(
-            "The exposed version is v{exposed}, not the newest (v{newest}): expose v{newest} in the Versions tab to run it."
+            "The exposed version is v{exposed}, not the newest (v{newest}): \
+             expose v{newest} to run it."
         ));
     }
     if let Some(viewing) = ctx.viewing.get().filter(|v| *v != exposed) {
@@ -51,8 +52,9 @@ fn warnings(ctx: Ctx, runnable: bool) -> Vec<String> {
 
 #[component]
 pub fn RunPanel(ctx: Ctx) -> impl IntoView {
-    let runnable =
-        Memo::new(move |_| ctx.document.with(|d| matches!(d.kind, DataflowKind::Job | DataflowKind::Process)));
+    let runnable = Memo::new(move |_| {
+        ctx.document.with(|d| matches!(d.kind, DataflowKind::Job | DataflowKind::Process))
+    });
     // A memo, so that moving boxes does not redraw the form.
     let parameters = Memo::new(move |_| ctx.document.with(|d| d.parameters.clone()));
     let values = RwSignal::new(BTreeMap::<String, String>::new());

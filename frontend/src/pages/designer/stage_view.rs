@@ -116,7 +116,11 @@ fn StageBody(ctx: Ctx, id: String, shape: Shape, problems: Memo<usize>) -> impl 
             let count = problems.get();
             (count > 0).then(|| {
                 view! {
-                    <g class="problem-badge" id=format!("stage-problems-{id}") transform=format!("translate({} 0)", num(width))>
+                    <g
+                        class="problem-badge"
+                        id=format!("stage-problems-{id}")
+                        transform=format!("translate({} 0)", num(width))
+                    >
                         <circle r="10" />
                         <text y="4" text-anchor="middle">{count}</text>
                     </g>

@@ -27,65 +27,101 @@ pub fn Toolbar(ctx: Ctx) -> impl IntoView {
     let can_redo = Memo::new(move |_| ctx.designer.with(|d| d.can_redo()));
     let has_selection = Memo::new(move |_| ctx.selection.with(|s| !s.is_empty()));
     let has_stages = Memo::new(move |_| ctx.selection.with(|s| !s.stages.is_empty()));
+    let empty = Memo::new(move |_| ctx.document.with(|d| d.stages.is_empty()));
     let percent = move || format!("{:.0}%", ctx.viewport.with(|v| v.zoom) * 100.0);
+    let layout = move |()| {
+        if ctx.edit(|d| d.auto_layout()).is_some() {
+            ctx.fit();
+        }
+    };
+    let on_comment_key = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Enter" {
+            event.prevent_default();
+            save(ctx);
+        }
+    };
     view! {
         <div class="designer-toolbar" role="toolbar" aria-label="Designer">
             <div class="tool-group">
-                <button type="button" class="secondary" id="designer-undo" title="Undo (Ctrl+Z)"
-                    disabled=move || !editing() || !can_undo.get() on:click=move |_| ctx.undo()>"Undo"</button>
-                <button type="button" class="secondary" id="designer-redo" title="Redo (Ctrl+Shift+Z)"
-                    disabled=move || !editing() || !can_redo.get() on:click=move |_| ctx.redo()>"Redo"</button>
+                <Tool id="designer-undo" title="Undo (Ctrl+Z)" disabled=Signal::derive(move || !editing() || !can_undo.get())
+                    on_click=move |()| ctx.undo()>"Undo"</Tool>
+                <Tool id="designer-redo" title="Redo (Ctrl+Shift+Z)" disabled=Signal::derive(move || !editing() || !can_redo.get())
+                    on_click=move |()| ctx.redo()>"Redo"</Tool>
             </div>
             <div class="tool-group">
-                <button type="button" class="secondary" id="designer-delete" title="Delete (Delete or Backspace)"
-                    disabled=move || !editing() || !has_selection.get()
-                    on:click=move |_| _ = ctx.edit(|d| d.delete_selection())>"Delete"</button>
-                <button type="button" class="secondary" id="designer-copy" title="Copy (Ctrl+C)"
-                    disabled=move || !has_stages.get() on:click=move |_| copy_selection(ctx)>"Copy"</button>
-                <button type="button" class="secondary" id="designer-paste" title="Paste (Ctrl+V)"
-                    disabled=move || !editing() on:click=move |_| paste(ctx)>"Paste"</button>
-                <button type="button" class="secondary" id="designer-layout" title="Lay out left to right"
-                    disabled=move || !editing() || ctx.document.with(|d| d.stages.is_empty())
-                    on:click=move |_| {
-                        if ctx.edit(|d| d.auto_layout()).is_some() {
-                            ctx.fit();
-                        }
-                    }>"Auto-layout"</button>
+                <Tool id="designer-delete" title="Delete (Delete or Backspace)"
+                    disabled=Signal::derive(move || !editing() || !has_selection.get())
+                    on_click=move |()| _ = ctx.edit(|d| d.delete_selection())>"Delete"</Tool>
+                <Tool id="designer-copy" title="Copy (Ctrl+C)" disabled=Signal::derive(move || !has_stages.get())
+                    on_click=move |()| copy_selection(ctx)>"Copy"</Tool>
+                <Tool id="designer-paste" title="Paste (Ctrl+V)" disabled=Signal::derive(move || !editing())
+                    on_click=move |()| paste(ctx)>"Paste"</Tool>
+                <Tool id="designer-layout" title="Lay the stages out left to right"
+                    disabled=Signal::derive(move || !editing() || empty.get()) on_click=layout>"Auto-layout"</Tool>
             </div>
             <div class="tool-group">
-                <button type="button" class="secondary" id="designer-zoom-out" aria-label="Zoom out" title="Zoom out (-)"
-                    on:click=move |_| zoom(ctx, 1.0 / ZOOM_STEP)>"−"</button>
-                <span class="zoom" id="designer-zoom" aria-live="off">{percent}</span>
-                <button type="button" class="secondary" id="designer-zoom-in" aria-label="Zoom in" title="Zoom in (+)"
-                    on:click=move |_| zoom(ctx, ZOOM_STEP)>"+"</button>
-                <button type="button" class="secondary" id="designer-fit" title="Show the whole dataflow (0)"
-                    on:click=move |_| ctx.fit()>"Fit"</button>
+                <Tool id="designer-zoom-out" title="Zoom out (-)" label="Zoom out" on_click=move |()| zoom(ctx, 1.0 / ZOOM_STEP)>"−"</Tool>
+                <span class="zoom" id="designer-zoom">{percent}</span>
+                <Tool id="designer-zoom-in" title="Zoom in (+)" label="Zoom in" on_click=move |()| zoom(ctx, ZOOM_STEP)>"+"</Tool>
+                <Tool id="designer-fit" title="Show the whole dataflow (0)" on_click=move |()| ctx.fit()>"Fit"</Tool>
             </div>
             <div class="tool-group">
-                <button type="button" class="secondary" id="designer-export" title="Download the working copy as JSON"
-                    on:click=move |_| export(ctx)>"Export"</button>
+                <Tool id="designer-export" title="Download the working copy as JSON" on_click=move |()| export(ctx)>
+                    "Export"
+                </Tool>
                 <ImportButton ctx />
             </div>
             <div class="tool-group save-group">
                 <label class="visually-hidden" for="save-comment">"Comment for this version"</label>
-                <input type="text" id="save-comment" placeholder="What changed? (optional)" autocomplete="off"
+                <input
+                    type="text"
+                    id="save-comment"
+                    placeholder="What changed? (optional)"
+                    autocomplete="off"
                     disabled=move || !editing()
                     prop:value=ctx.comment
                     on:input=move |event| ctx.comment.set(event_target_value(&event))
-                    on:keydown=move |event| {
-                        if event.key() == "Enter" {
-                            event.prevent_default();
-                            save(ctx);
-                        }
-                    } />
-                <button type="button" id="designer-save" title="Save as a new version (Ctrl+S)"
+                    on:keydown=on_comment_key
+                />
+                <button
+                    type="button"
+                    id="designer-save"
+                    title="Save as a new version (Ctrl+S)"
                     disabled=move || !editing() || ctx.saving.get() || !ctx.dirty.get()
-                    on:click=move |_| save(ctx)>
+                    on:click=move |_| save(ctx)
+                >
                     {move || if ctx.saving.get() { "Saving…" } else { "Save" }}
                 </button>
             </div>
         </div>
         <ErrorAlert error=ctx.save_error id="save-error" />
+    }
+}
+
+/// A toolbar button; the title names its shortcut.
+#[component]
+fn Tool(
+    id: &'static str,
+    title: &'static str,
+    /// For buttons whose text is a symbol.
+    #[prop(optional)]
+    label: Option<&'static str>,
+    #[prop(into, optional)] disabled: Signal<bool>,
+    #[prop(into)] on_click: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="secondary"
+            id=id
+            title=title
+            aria-label=label
+            disabled=disabled
+            on:click=move |_| on_click.run(())
+        >
+            {children()}
+        </button>
     }
 }
 

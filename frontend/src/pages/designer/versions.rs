@@ -158,7 +158,7 @@ fn Compare(ctx: Ctx) -> impl IntoView {
             .into_iter()
             .map(|(value, label)| {
                 let this = value.clone();
-                view! { <option value=value selected=move || selected.with(|s| *s == this)>{label}</option> }
+                view! { <option value=value prop:selected=move || selected.with(|s| *s == this)>{label}</option> }
             })
             .collect_view()
     };
@@ -190,10 +190,20 @@ pub fn ViewingBanner(ctx: Ctx) -> impl IntoView {
             view! {
                 <div class="viewing-banner" id="viewing-banner" role="status">
                     <span>{format!("Viewing version {number}, read-only.")}</span>
-                    <button type="button" class="secondary small" id="version-back" on:click=move |_| ctx.back_to_editing()>
+                    <button
+                        type="button"
+                        class="secondary small"
+                        id="version-back"
+                        on:click=move |_| ctx.back_to_editing()
+                    >
                         "Back to editing"
                     </button>
-                    <button type="button" class="small" id="version-restore" on:click=move |_| ctx.restore_viewed()>
+                    <button
+                        type="button"
+                        class="small"
+                        id="version-restore"
+                        on:click=move |_| ctx.restore_viewed()
+                    >
                         "Use as working copy"
                     </button>
                 </div>
