@@ -1,4 +1,5 @@
-//! [`AppState`]: the cheap, clonable handles every handler and task shares.
+//! [`AppState`]: the handles every handler and task shares, behind one `Arc` so that the
+//! per-request clones extractors make cost one reference count.
 
 use std::sync::Arc;
 
@@ -8,7 +9,17 @@ use crate::config::Config;
 use crate::shutdown::Shutdown;
 
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     /// The primary: every write and every read that must see its own writes.
     pub db: DatabaseConnection,
     /// A read replica for lists and history, when configured.
@@ -83,7 +94,7 @@ impl AppState {
         crate::service::roles::seed_builtin_roles(&db).await?;
         crate::service::users::bootstrap_admin(&db, config.admin_password.as_ref()).await?;
         std::fs::create_dir_all(&config.data_dir)?;
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             db,
             replica_healthy: Arc::new(std::sync::atomic::AtomicBool::new(replica.is_some())),
             replica,
@@ -95,7 +106,7 @@ impl AppState {
             node_name: config.node_name.as_str().into(),
             config: Arc::new(config),
             shutdown: Shutdown::default(),
-        })
+        })))
     }
 
     /// Where a lag-tolerant read goes: the replica if there is one and it is healthy, else the

@@ -67,8 +67,8 @@ pub fn raw_rows_to_batch(
     Ok(decoder.flush().map_err(bad)?.unwrap_or_else(|| RecordBatch::new_empty(schema)))
 }
 
-/// Batches → one JSON array of objects (nulls written out), as text.
-pub fn batches_to_json(batches: &[RecordBatch]) -> EngineResult<Box<RawValue>> {
+/// Batches → one JSON array of objects (nulls written out), as UTF-8 bytes.
+pub fn batches_to_json(batches: &[RecordBatch]) -> EngineResult<Vec<u8>> {
     let failed = |e: &dyn std::fmt::Display| EngineError::engine(format!("encoding rows failed: {e}"));
     let mut writer = WriterBuilder::new().with_explicit_nulls(true).build::<_, JsonArray>(Vec::new());
     let refs: Vec<&RecordBatch> = batches.iter().collect();
@@ -78,12 +78,11 @@ pub fn batches_to_json(batches: &[RecordBatch]) -> EngineResult<Box<RawValue>> {
     if bytes.is_empty() {
         bytes.extend_from_slice(b"[]");
     }
-    let text = String::from_utf8(bytes).map_err(|e| failed(&e))?;
-    RawValue::from_string(text).map_err(|e| failed(&e))
+    Ok(bytes)
 }
 
 pub fn batches_to_rows(batches: &[RecordBatch]) -> EngineResult<Vec<Row>> {
-    serde_json::from_str(batches_to_json(batches)?.get())
+    serde_json::from_slice(&batches_to_json(batches)?)
         .map_err(|e| EngineError::engine(format!("encoding rows failed: {e}")))
 }
 

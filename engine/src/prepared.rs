@@ -119,8 +119,9 @@ impl PreparedService {
         self.pipeline.is_some()
     }
 
-    /// Answer one call: `rows` are the records as JSON objects; the answer is a JSON array.
-    pub async fn call(&self, rows: &[Box<RawValue>]) -> EngineResult<Box<RawValue>> {
+    /// Answer one call: `rows` are the records as JSON objects; the answer is a JSON array
+    /// (UTF-8).
+    pub async fn call(&self, rows: &[Box<RawValue>]) -> EngineResult<Vec<u8>> {
         let batch = raw_rows_to_batch(&self.input_stage, self.schema.clone(), rows)?;
         let batches = match &self.pipeline {
             Some(pipeline) => vec![pipeline.run(batch).map_err(|e| EngineError::from_datafusion(None, e))?],

@@ -189,7 +189,7 @@ async fn a_prepared_service_answers_call_after_call() {
 
 async fn call_prepared(prepared: &engine::prepared::PreparedService, rows: Value) -> Value {
     let rows: Vec<Box<serde_json::value::RawValue>> = serde_json::from_value(rows).unwrap();
-    serde_json::from_str(prepared.call(&rows).await.unwrap().get()).unwrap()
+    serde_json::from_slice(&prepared.call(&rows).await.unwrap()).unwrap()
 }
 
 #[tokio::test]

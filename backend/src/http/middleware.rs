@@ -26,8 +26,18 @@ fn is_quiet(path: &str) -> bool {
     path == "/healthz" || path == "/readyz" || path.starts_with("/assets/")
 }
 
+/// A new request id: random per process, then counting, so ids are unique across nodes and
+/// restarts without asking the operating system for randomness on every request.
+fn new_request_id() -> String {
+    static PREFIX: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| uuid::Uuid::new_v4().simple().to_string()[..12].to_owned());
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}{n:08x}", *PREFIX)
+}
+
 pub async fn request_context(request: Request, next: Next) -> Response {
-    let id = incoming_id(&request).unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let id = incoming_id(&request).unwrap_or_else(new_request_id);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let span = tracing::info_span!("request", request_id = %id, %method, %path);

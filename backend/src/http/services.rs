@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -37,10 +39,14 @@ struct CallRequest {
     parameters: BTreeMap<String, Value>,
 }
 
-/// [`model::ServiceResponse`], its records already encoded by the engine.
-#[derive(Debug, Serialize)]
-struct CallResponse {
-    rows: Box<RawValue>,
+/// A JSON response `{prefix}{rows}{suffix}` around records the engine already encoded:
+/// [`model::ServiceResponse`] is `{"rows": …}`, the classic form `{"Output": {"Row": …}}`.
+fn rows_response(prefix: &str, rows: Vec<u8>, suffix: &str) -> Response {
+    let mut body = Vec::with_capacity(prefix.len() + rows.len() + suffix.len());
+    body.extend_from_slice(prefix.as_bytes());
+    body.extend_from_slice(&rows);
+    body.extend_from_slice(suffix.as_bytes());
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn call(
@@ -48,10 +54,10 @@ async fn call(
     principal: Principal,
     AppPath(name): AppPath<String>,
     AppJson(request): AppJson<CallRequest>,
-) -> AppResult<AppJson<CallResponse>> {
+) -> AppResult<Response> {
     principal.require(Permission::ServicesCall)?;
     let rows = services::call(&state, &name, &request.rows, &request.parameters).await?;
-    Ok(AppJson(CallResponse { rows }))
+    Ok(rows_response(r#"{"rows":"#, rows, "}"))
 }
 
 async fn call_one(
@@ -59,11 +65,11 @@ async fn call_one(
     principal: Principal,
     AppPath(name): AppPath<String>,
     AppQuery(fields): AppQuery<BTreeMap<String, String>>,
-) -> AppResult<AppJson<CallResponse>> {
+) -> AppResult<Response> {
     principal.require(Permission::ServicesCall)?;
     let row = services::text_row(&state, &name, &fields).await?;
     let rows = services::call(&state, &name, &[row], &BTreeMap::new()).await?;
-    Ok(AppJson(CallResponse { rows }))
+    Ok(rows_response(r#"{"rows":"#, rows, "}"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,27 +86,16 @@ struct ClassicRequest {
     option: BTreeMap<String, Value>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct ClassicOutput {
-    row: Box<RawValue>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct ClassicResponse {
-    output: ClassicOutput,
-}
 
 async fn classic_post(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
     AppJson(request): AppJson<ClassicRequest>,
-) -> AppResult<AppJson<ClassicResponse>> {
+) -> AppResult<Response> {
     principal.require(Permission::ServicesCall)?;
     let rows = services::call(&state, &name, &request.input.row, &request.option).await?;
-    Ok(AppJson(ClassicResponse { output: ClassicOutput { row: rows } }))
+    Ok(rows_response(r#"{"Output":{"Row":"#, rows, "}}"))
 }
 
 async fn classic_get(
@@ -108,7 +103,7 @@ async fn classic_get(
     principal: Principal,
     AppPath(name): AppPath<String>,
     AppQuery(query): AppQuery<BTreeMap<String, String>>,
-) -> AppResult<AppJson<ClassicResponse>> {
+) -> AppResult<Response> {
     principal.require(Permission::ServicesCall)?;
     let mut data = BTreeMap::new();
     let mut options = BTreeMap::new();
@@ -125,5 +120,5 @@ async fn classic_get(
     }
     let row = services::text_row(&state, &name, &data).await?;
     let rows = services::call(&state, &name, &[row], &options).await?;
-    Ok(AppJson(ClassicResponse { output: ClassicOutput { row: rows } }))
+    Ok(rows_response(r#"{"Output":{"Row":"#, rows, "}}"))
 }

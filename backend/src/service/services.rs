@@ -126,13 +126,14 @@ fn engine_error(err: engine::EngineError) -> AppError {
     }
 }
 
-/// Answer a call: `rows` are the records as JSON text, the answer is a JSON array of records.
+/// Answer a call: `rows` are the records as JSON text, the answer is a JSON array of records
+/// (UTF-8 bytes, embedded as they are in the response).
 pub async fn call(
     state: &AppState,
     name: &str,
     rows: &[Box<RawValue>],
     parameters: &BTreeMap<String, Value>,
-) -> AppResult<Box<RawValue>> {
+) -> AppResult<Vec<u8>> {
     if let Some(index) = rows.iter().position(|row| !row.get().starts_with('{')) {
         return Err(AppError::invalid(format!("rows[{index}] should be an object of field values")));
     }
@@ -150,7 +151,7 @@ pub async fn call(
                 engine::api::call_service(&state.engine, &service.document, &rows, parameters, &subflows)
                     .await
                     .map_err(engine_error)?;
-            to_raw_value(&answer).map_err(AppError::internal)
+            serde_json::to_vec(&answer).map_err(AppError::internal)
         }
     }
 }
