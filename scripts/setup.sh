@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tributary needs on Debian with rustup: the wasm32 target
-# for the console, and for tests Chromium, chromedriver and the PostgreSQL client. Safe to run
-# again: it installs only what is missing. Sourced by run.sh and test.sh.
+# for the console, and for tests Chromium, chromedriver, the PostgreSQL client and HAProxy (the
+# balancer of the cluster scenarios). Safe to run again: it installs only what is missing.
+# Sourced by run.sh and test.sh.
 #   setup.sh          build tools only
 #   setup.sh --test   also the test tools
 
@@ -42,7 +43,7 @@ if ! command -v cc >/dev/null 2>&1; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  apt_install chromium chromium-driver postgresql-client
+  apt_install chromium chromium-driver postgresql-client haproxy
 fi
 
 # One build cache for every checkout of the project on this machine.

@@ -82,7 +82,7 @@ impl AppState {
         crate::store::migrate(&db).await?;
         // A replica that is away at start only means reads go to the primary.
         let replica = match &config.database_replica_url {
-            Some(url) => match crate::store::connect(url.expose()).await {
+            Some(url) => match crate::store::connect_replica(url.expose()).await {
                 Ok(replica) => Some(replica),
                 Err(err) => {
                     tracing::warn!(error = %err, "the read replica is not reachable; reading from the primary");
@@ -107,6 +107,25 @@ impl AppState {
             config: Arc::new(config),
             shutdown: Shutdown::default(),
         })))
+    }
+
+    /// Run a lag-tolerant read on [`Self::read_db`]; when the replica fails it (an error of
+    /// ours, not of the request), mark the replica unhealthy and answer from the primary.
+    pub async fn read<T, F, Fut>(&self, read: F) -> crate::error::AppResult<T>
+    where
+        F: Fn(DatabaseConnection) -> Fut,
+        Fut: std::future::Future<Output = crate::error::AppResult<T>>,
+    {
+        let db = self.read_db();
+        let on_replica = !std::ptr::eq(db, &self.db);
+        match read(db.clone()).await {
+            Err(err) if on_replica && err.status().is_server_error() => {
+                tracing::warn!(error = %err.message, "a read on the replica failed; reading from the primary");
+                self.replica_healthy.store(false, std::sync::atomic::Ordering::Relaxed);
+                read(self.db.clone()).await
+            }
+            result => result,
+        }
     }
 
     /// Where a lag-tolerant read goes: the replica if there is one and it is healthy, else the

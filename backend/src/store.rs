@@ -12,6 +12,15 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 const MIGRATION_LOCK_KEY: i64 = 0x7472_6962_7574;
 
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, Duration::from_secs(5)).await
+}
+
+/// A read replica: quick to give up, since the primary can answer instead.
+pub async fn connect_replica(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, Duration::from_secs(1)).await
+}
+
+async fn connect_with(url: &str, timeout: Duration) -> anyhow::Result<DatabaseConnection> {
     let sqlite_dir = sqlite_file(url).and_then(|path| std::path::Path::new(path).parent());
     if let Some(dir) = sqlite_dir.filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -20,8 +29,8 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     options
         .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
+        .connect_timeout(timeout)
+        .acquire_timeout(timeout)
         .sqlx_logging(false)
         // WAL with NORMAL sync: a commit survives the process dying; only an OS crash may lose
         // the last few, the trade SQLite recommends for WAL.
@@ -66,8 +75,16 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 }
 
 /// Readiness: the database answers and no migration is pending.
+/// How long readiness waits for the database: less than a balancer's check timeout, so a
+/// database that is down shows as 503, not as a check that timed out.
+const READY_TIMEOUT: Duration = Duration::from_secs(1);
+
 pub async fn check_ready(db: &DatabaseConnection) -> Result<(), String> {
-    db.execute_unprepared("SELECT 1").await.map_err(|e| format!("database unreachable: {e}"))?;
+    match tokio::time::timeout(READY_TIMEOUT, db.execute_unprepared("SELECT 1")).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return Err(format!("database unreachable: {e}")),
+        Err(_) => return Err(format!("database did not answer within {} s", READY_TIMEOUT.as_secs())),
+    }
     let pending = Migrator::get_pending_migrations_read_only(db)
         .await
         .map_err(|e| format!("migration status unknown: {e}"))?;

@@ -4,10 +4,25 @@
 //! # Layout
 //! - [`wait`]: polling a condition until a deadline.
 //! - [`pg`]: a uniquely named database on the local PostgreSQL, dropped afterwards.
+//! - [`pg_cluster`]: a throwaway PostgreSQL server of our own (stop, `kill -9`, restart, hot
+//!   standby) for fault tests.
 //! - [`node`]: a `tributary serve` child process, ready when `/readyz` says so, killed on drop.
+//! - [`cluster`]: N nodes on one database and one shared data directory, on fixed ports so a
+//!   node can be killed, drained, restarted or added.
+//! - [`haproxy`]: HAProxy from the shipped `deploy/haproxy.cfg` in front of the nodes, and its
+//!   view of them through the runtime API.
+//! - [`dataflows`]: the dataflow documents and input files the scenarios share.
+//! - [`load`]: concurrent clients sending one request over and over, counting failures.
+//! - [`api`]: a signed-in REST client with the calls the scenarios share.
 //! - [`browser`]: chromedriver + Chromium with a fresh profile, screenshots under `target/`.
 
+pub mod api;
 pub mod browser;
+pub mod cluster;
+pub mod dataflows;
+pub mod haproxy;
+pub mod load;
 pub mod node;
 pub mod pg;
+pub mod pg_cluster;
 pub mod wait;

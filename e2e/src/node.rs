@@ -1,4 +1,5 @@
-//! A `tributary serve` child process on a free port.
+//! A `tributary serve` child process: on a free port, or started (and started again) as a
+//! [`NodeSpec`] says.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -7,6 +8,8 @@ use std::time::Duration;
 use crate::wait;
 
 pub const ADMIN_PASSWORD: &str = "e2e-admin-password";
+/// Every node of a cluster needs the same key.
+pub const SECRET_KEY: &str = "e2e-secret-key-e2e-secret-key-e2e-secret";
 /// What `tributary serve` logs, followed by its address, once it accepts connections.
 const LISTENING: &str = "console and API on http://";
 
@@ -28,11 +31,45 @@ pub fn binary() -> anyhow::Result<PathBuf> {
     Ok(candidate)
 }
 
+/// Everything a `tributary serve` process is started with; kept so a node can be started again
+/// the same way (same name, port and data directory).
+#[derive(Debug, Clone)]
+pub struct NodeSpec {
+    pub name: String,
+    /// `127.0.0.1:0` lets the node choose; a fixed port survives restarts.
+    pub listen: String,
+    pub data_dir: PathBuf,
+    /// Where stdout and stderr go; a fresh file per process, so "listening" is this process's.
+    pub log: PathBuf,
+    pub database_url: Option<String>,
+    /// Extra flags of `serve`, e.g. `--modules quality`.
+    pub args: Vec<String>,
+    /// Extra `TRIBUTARY_*` settings.
+    pub env: Vec<(String, String)>,
+}
+
+impl NodeSpec {
+    /// A node on a port of its choosing, logging to `<work_dir>/<name>.log`, its data in
+    /// `<work_dir>/<name>-data`.
+    pub fn new(work_dir: &Path, name: &str, database_url: Option<&str>) -> Self {
+        Self {
+            name: name.to_owned(),
+            listen: "127.0.0.1:0".into(),
+            data_dir: work_dir.join(format!("{name}-data")),
+            log: work_dir.join(format!("{name}.log")),
+            database_url: database_url.map(str::to_owned),
+            args: vec![],
+            env: vec![],
+        }
+    }
+}
+
 pub struct Node {
     child: Child,
     pub name: String,
     pub base: String,
     pub log: PathBuf,
+    data_dir: PathBuf,
 }
 
 impl Node {
@@ -49,29 +86,58 @@ impl Node {
         database_url: Option<&str>,
         env: &[(&str, &str)],
     ) -> anyhow::Result<Self> {
-        let data_dir = work_dir.join(format!("{name}-data"));
-        let log = work_dir.join(format!("{name}.log"));
+        let mut spec = NodeSpec::new(work_dir, name, database_url);
+        spec.env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        if let Some((_, dir)) = env.iter().find(|(k, _)| *k == "TRIBUTARY_DATA_DIR") {
+            spec.data_dir = PathBuf::from(dir);
+        }
+        Self::start_spec(&spec).await
+    }
+
+    /// Start a node as `spec` says and wait until it is ready.
+    pub async fn start_spec(spec: &NodeSpec) -> anyhow::Result<Self> {
+        let mut node = Self::spawn(spec)?;
+        node.wait_started().await?;
+        Ok(node)
+    }
+
+    /// Start the process without waiting; [`Node::wait_started`] waits. Several nodes spawned
+    /// first and awaited next start side by side.
+    pub fn spawn(spec: &NodeSpec) -> anyhow::Result<Self> {
+        let log = &spec.log;
         let mut command = Command::new(binary()?);
         command
             .arg("serve")
-            .args(["--listen", "127.0.0.1:0", "--node-name", name])
+            .args(["--listen", &spec.listen, "--node-name", &spec.name])
+            .arg("--data-dir")
+            .arg(&spec.data_dir)
             .env("TRIBUTARY_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("TRIBUTARY_SECRET_KEY", "e2e-secret-key-e2e-secret-key-e2e-secret")
+            .env("TRIBUTARY_SECRET_KEY", SECRET_KEY)
             .env("RUST_LOG", "info")
-            .stdout(Stdio::from(std::fs::File::create(&log)?))
-            .stderr(Stdio::from(std::fs::File::options().append(true).open(&log)?));
-        if let Some(url) = database_url {
+            // Plain text logs: they are read by tests and people, not terminals.
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(std::fs::File::create(log)?))
+            .stderr(Stdio::from(std::fs::File::options().append(true).open(log)?));
+        if let Some(url) = &spec.database_url {
             command.args(["--database-url", url]);
         }
-        if !env.iter().any(|(k, _)| *k == "TRIBUTARY_DATA_DIR") {
-            command.arg("--data-dir").arg(&data_dir);
-        }
-        command.envs(env.iter().copied());
+        command.args(&spec.args);
+        command.envs(spec.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let child = command.spawn()?;
-        let mut node = Self { child, name: name.to_owned(), base: String::new(), log };
-        node.base = node.wait_listening().await?;
-        node.wait_ready().await?;
-        Ok(node)
+        Ok(Self {
+            child,
+            name: spec.name.clone(),
+            base: String::new(),
+            log: log.clone(),
+            data_dir: spec.data_dir.clone(),
+        })
+    }
+
+    /// Wait until the process listens and `/readyz` says ready.
+    pub async fn wait_started(&mut self) -> anyhow::Result<()> {
+        self.base = self.wait_listening().await?;
+        self.wait_ready().await
     }
 
     /// The address the node announces in its log once it listens.
@@ -130,11 +196,28 @@ impl Node {
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self.log.with_file_name(format!("{}-data", self.name))
+        self.data_dir.clone()
     }
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Send SIGTERM: the node drains (`/readyz` 503 for its drain delay) and stops.
+    pub fn send_sigterm(&self) -> anyhow::Result<()> {
+        let status = Command::new("kill").args(["-TERM", &self.pid().to_string()]).status()?;
+        anyhow::ensure!(status.success(), "kill -TERM {} failed", self.pid());
+        Ok(())
+    }
+
+    /// Wait for the process to end, up to `timeout`.
+    pub async fn wait_exit(&mut self, timeout: Duration) -> anyhow::Result<std::process::ExitStatus> {
+        let what = format!("node {} to exit", self.name);
+        wait::until(&what, timeout, || {
+            let exited = self.try_exit();
+            async move { exited }
+        })
+        .await
     }
 
     /// The exit status, once the process has ended.

@@ -19,9 +19,13 @@ async fn a_job_is_designed_saved_and_run_in_the_browser() -> anyhow::Result<()> 
     std::fs::write(node.data_dir().join("orders.csv"), "id,amount\n1,50\n2,150\n3,300\n")?;
     let api = node.signed_in_client().await?;
     let empty = json!({"name": "orders", "kind": "job"});
-    assert!(api.post(format!("{}/api/v1/dataflows", node.base)).json(&empty).send().await?.status().is_success());
+    assert!(
+        api.post(format!("{}/api/v1/dataflows", node.base)).json(&empty).send().await?.status().is_success()
+    );
     let big = big_dataflow(300);
-    assert!(api.post(format!("{}/api/v1/dataflows", node.base)).json(&big).send().await?.status().is_success());
+    assert!(
+        api.post(format!("{}/api/v1/dataflows", node.base)).json(&big).send().await?.status().is_success()
+    );
 
     let browser = Browser::start("designer").await?;
     let result = steps(&browser, &node).await;
@@ -31,7 +35,8 @@ async fn a_job_is_designed_saved_and_run_in_the_browser() -> anyhow::Result<()> 
     browser.quit().await?;
     result?;
     assert_eq!(std::fs::read_to_string(node.data_dir().join("out/big.csv"))?, "id,amount\n2,150\n3,300\n");
-    let stored: model::Dataflow = api.get(format!("{}/api/v1/dataflows/orders", node.base)).send().await?.json().await?;
+    let stored: model::Dataflow =
+        api.get(format!("{}/api/v1/dataflows/orders", node.base)).send().await?.json().await?;
     assert_eq!((stored.document.stages.len(), stored.document.edges.len()), (3, 2));
     Ok(())
 }
@@ -43,8 +48,11 @@ fn big_dataflow(count: usize) -> Value {
         stages.push(json!({"id": format!("s{i}"), "type": "transform",
             "options": {"fields": [{"name": format!("f{i}"), "expression": "amount + 1"}]}}));
     }
-    stages.push(json!({"id": format!("s{}", count - 1), "type": "write_csv", "options": {"path": "out/chain.csv"}}));
-    let edges: Vec<Value> = (1..count).map(|i| json!({"from": format!("s{}", i - 1), "to": format!("s{i}")})).collect();
+    stages.push(
+        json!({"id": format!("s{}", count - 1), "type": "write_csv", "options": {"path": "out/chain.csv"}}),
+    );
+    let edges: Vec<Value> =
+        (1..count).map(|i| json!({"from": format!("s{}", i - 1), "to": format!("s{i}")})).collect();
     json!({"name": "chain", "kind": "job", "stages": stages, "edges": edges})
 }
 

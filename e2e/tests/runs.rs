@@ -30,7 +30,12 @@ async fn a_job_runs_from_the_console_and_its_run_is_shown() -> anyhow::Result<()
         {"id": "out", "type": "output"}],
         "edges": [{"from": "in", "to": "t"}, {"from": "t", "to": "out"}]});
     assert!(
-        api.post(format!("{}/api/v1/dataflows", node.base)).json(&service).send().await?.status().is_success()
+        api.post(format!("{}/api/v1/dataflows", node.base))
+            .json(&service)
+            .send()
+            .await?
+            .status()
+            .is_success()
     );
     api.post(format!("{}/api/v1/dataflows/price/versions/1/expose", node.base)).send().await?;
 

@@ -20,7 +20,9 @@ async fn a_schedule_made_in_the_console_previews_and_fires() -> anyhow::Result<(
         {"id": "read", "type": "read_csv", "options": {"path": "orders.csv"}},
         {"id": "out", "type": "write_csv", "options": {"path": "out/copy.csv"}}],
         "edges": [{"from": "read", "to": "out"}]});
-    assert!(api.post(format!("{}/api/v1/dataflows", node.base)).json(&job).send().await?.status().is_success());
+    assert!(
+        api.post(format!("{}/api/v1/dataflows", node.base)).json(&job).send().await?.status().is_success()
+    );
     api.post(format!("{}/api/v1/dataflows/copy/versions/1/expose", node.base)).send().await?;
 
     let browser = Browser::start("schedules").await?;
@@ -53,7 +55,8 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
     let first: chrono::DateTime<chrono::Utc> = preview.attr("data-utc").await?.unwrap_or_default().parse()?;
     let items = browser.driver.find_all(By::Css("#schedule-preview li[data-utc]")).await?;
     assert!(items.len() >= 2, "several next fire times are shown");
-    let second: chrono::DateTime<chrono::Utc> = items[1].attr("data-utc").await?.unwrap_or_default().parse()?;
+    let second: chrono::DateTime<chrono::Utc> =
+        items[1].attr("data-utc").await?.unwrap_or_default().parse()?;
     assert_eq!((second - first).num_seconds(), 2);
     browser.screenshot("01-editor-preview").await?;
 

@@ -18,7 +18,8 @@ pub fn routes() -> Router<AppState> {
 
 async fn nodes(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<NodeInfo>>> {
     principal.require(Permission::ClusterView)?;
-    Ok(AppJson(Page { items: crate::cluster::list_nodes(state.read_db()).await?, next_cursor: None }))
+    let items = state.read(|db| async move { crate::cluster::list_nodes(&db).await }).await?;
+    Ok(AppJson(Page { items, next_cursor: None }))
 }
 
 #[derive(Deserialize)]
@@ -35,5 +36,6 @@ async fn audit_log(
 ) -> AppResult<AppJson<Page<AuditEvent>>> {
     principal.require(Permission::AuditView)?;
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
-    Ok(AppJson(audit::list(state.read_db(), q.cursor.as_deref(), limit).await?))
+    let cursor = q.cursor.as_deref();
+    Ok(AppJson(state.read(|db| async move { audit::list(&db, cursor, limit).await }).await?))
 }

@@ -61,7 +61,8 @@ async fn list(
 ) -> AppResult<AppJson<Page<DataflowSummary>>> {
     principal.require(Permission::DataflowsView)?;
     let limit = q.limit.unwrap_or(50).clamp(1, dataflows::MAX_PAGE);
-    Ok(AppJson(dataflows::list(state.read_db(), q.search.as_deref(), q.cursor.as_deref(), limit).await?))
+    let (search, cursor) = (q.search.as_deref(), q.cursor.as_deref());
+    Ok(AppJson(state.read(|db| async move { dataflows::list(&db, search, cursor, limit).await }).await?))
 }
 
 async fn create(

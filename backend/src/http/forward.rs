@@ -34,12 +34,7 @@ pub async fn forward_if_needed(State(state): State<AppState>, request: Request, 
         return next.run(request).await;
     };
     let missing = match services::exposed(&state, &name).await {
-        Ok(service) => service
-            .document
-            .required_modules()
-            .into_iter()
-            .filter(|m| !state.config.modules.contains(m))
-            .collect::<Vec<_>>(),
+        Ok(service) => service.missing_modules.clone(),
         // Not found, not exposed: the handler answers that.
         Err(_) => vec![],
     };

@@ -58,7 +58,7 @@ async fn list(
     AppQuery(filter): AppQuery<RunFilter>,
 ) -> AppResult<AppJson<Page<Run>>> {
     principal.require(Permission::RunsView)?;
-    Ok(AppJson(runs::list(state.read_db(), filter).await?))
+    Ok(AppJson(state.read(|db| runs::list_owned(db, filter.clone())).await?))
 }
 
 async fn read(

@@ -28,7 +28,8 @@ pub fn routes() -> Router<AppState> {
 
 async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<Schedule>>> {
     principal.require(Permission::SchedulesView)?;
-    Ok(AppJson(Page { items: schedules::list(state.read_db()).await?, next_cursor: None }))
+    let items = state.read(|db| async move { schedules::list(&db).await }).await?;
+    Ok(AppJson(Page { items, next_cursor: None }))
 }
 
 async fn create(

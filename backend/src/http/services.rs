@@ -86,7 +86,6 @@ struct ClassicRequest {
     option: BTreeMap<String, Value>,
 }
 
-
 async fn classic_post(
     State(state): State<AppState>,
     principal: Principal,

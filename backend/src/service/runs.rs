@@ -156,7 +156,7 @@ pub async fn submit_from(
 }
 
 /// Filters of `GET /runs`.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunFilter {
     pub dataflow: Option<String>,
@@ -170,6 +170,11 @@ pub struct RunFilter {
     pub parent: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<u64>,
+}
+
+/// [`list`] on a connection of its own (for [`crate::state::AppState::read`]).
+pub async fn list_owned(db: sea_orm::DatabaseConnection, filter: RunFilter) -> AppResult<Page<Run>> {
+    list(&db, filter).await
 }
 
 /// Newest first. The cursor is `<created_at>|<id>` of the last run seen.

@@ -23,6 +23,8 @@ use crate::state::AppState;
 pub struct CachedService {
     pub document: Arc<DataflowDocument>,
     pub prepared: Option<Arc<PreparedService>>,
+    /// Modules its stages need that this node does not carry (calls go to another node).
+    pub missing_modules: Vec<String>,
 }
 
 /// How long a node answers from its cache before checking which version is exposed again:
@@ -107,7 +109,9 @@ pub async fn exposed(state: &AppState, name: &str) -> AppResult<Arc<CachedServic
     } else {
         None
     };
-    let cached = Arc::new(CachedService { document, prepared });
+    let missing_modules =
+        document.required_modules().into_iter().filter(|m| !state.config.modules.contains(m)).collect();
+    let cached = Arc::new(CachedService { document, prepared, missing_modules });
     state.services.put(name, version, cached.clone());
     Ok(cached)
 }
@@ -177,6 +181,7 @@ mod tests {
         let service = Arc::new(CachedService {
             document: Arc::new(DataflowDocument::empty("price", model::DataflowKind::Service)),
             prepared: None,
+            missing_modules: vec![],
         });
         let checked_long_ago = Instant::now().checked_sub(RECHECK_AFTER * 2).unwrap();
         cache.entries.write().unwrap().insert("price".into(), (3, checked_long_ago, service));
