@@ -50,14 +50,26 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
     let cron = browser.element(By::Id("schedule-cron")).await?;
     cron.clear().await?;
     cron.send_keys("*/2 * * * * *").await?;
-    // The next fire times follow the expression as it is typed, two seconds apart.
-    let preview = browser.element(By::Css("#schedule-preview li[data-utc]")).await?;
-    let first: chrono::DateTime<chrono::Utc> = preview.attr("data-utc").await?.unwrap_or_default().parse()?;
-    let items = browser.driver.find_all(By::Css("#schedule-preview li[data-utc]")).await?;
-    assert!(items.len() >= 2, "several next fire times are shown");
-    let second: chrono::DateTime<chrono::Utc> =
-        items[1].attr("data-utc").await?.unwrap_or_default().parse()?;
-    assert_eq!((second - first).num_seconds(), 2);
+    // The next fire times follow the expression as it is typed: two seconds apart.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let items = browser.driver.find_all(By::Css("#schedule-preview li[data-utc]")).await?;
+        let mut times = Vec::new();
+        for item in items.iter().take(2) {
+            let utc = item.attr("data-utc").await?.unwrap_or_default();
+            times.extend(utc.parse::<chrono::DateTime<chrono::Utc>>().ok());
+        }
+        if let [first, second] = times[..]
+            && (second - first).num_seconds() == 2
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the preview never showed fire times two seconds apart: {times:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     browser.screenshot("01-editor-preview").await?;
 
     browser.element(By::Id("schedule-save")).await?.click().await?;
@@ -73,6 +85,8 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     browser.screenshot("02-fired").await?;
+    // Back at the top of the page, where the pause button is.
+    browser.driver.execute("window.scrollTo(0, 0);", vec![]).await?;
     browser.element(By::Id("schedule-toggle")).await?.click().await?;
     let state = browser.element(By::Id("schedule-state")).await?;
     let deadline = Instant::now() + Duration::from_secs(10);
