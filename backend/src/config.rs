@@ -79,6 +79,9 @@ pub struct ConfigArgs {
     /// How long a node may go without renewing a run before another node takes it over [default: 30s].
     #[arg(long, env = "TRIBUTARY_RUN_LEASE")]
     pub run_lease: Option<String>,
+    /// How many runs a node executes at once [default: the number of cores, at least 2].
+    #[arg(long, env = "TRIBUTARY_RUN_SLOTS")]
+    pub run_slots: Option<usize>,
     /// How long finished runs and their logs are kept, e.g. `30d` [default: 30d].
     #[arg(long, env = "TRIBUTARY_RUN_RETENTION")]
     pub run_retention: Option<String>,
@@ -106,6 +109,7 @@ struct FileConfig {
     run_lease: Option<String>,
     run_retention: Option<String>,
     schedule_max_catchup: Option<u32>,
+    run_slots: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +136,7 @@ pub struct Config {
     pub run_lease: Duration,
     pub run_retention: Duration,
     pub schedule_max_catchup: u32,
+    pub run_slots: usize,
 }
 
 impl Config {
@@ -183,6 +188,11 @@ impl Config {
         if run_retention < Duration::from_secs(60) {
             errors.push("run_retention: must be at least 1m".into());
         }
+        let default_slots = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        let run_slots = args.run_slots.or(file.run_slots).unwrap_or(default_slots);
+        if !(1..=256).contains(&run_slots) {
+            errors.push("run_slots: must be 1 to 256".into());
+        }
         let schedule_max_catchup = args.schedule_max_catchup.or(file.schedule_max_catchup).unwrap_or(100);
         if schedule_max_catchup > 10_000 {
             errors.push("schedule_max_catchup: must be at most 10000".into());
@@ -219,6 +229,7 @@ impl Config {
             run_lease,
             run_retention,
             schedule_max_catchup,
+            run_slots,
         })
     }
 

@@ -62,11 +62,6 @@ impl RunnerHandle {
     }
 }
 
-/// How many runs a node executes at once.
-pub fn worker_slots() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2)
-}
-
 pub fn start(supervisor: &mut Supervisor, state: AppState) {
     let reaper_state = state.clone();
     supervisor.spawn("lease-reaper", move |cancel| async move {
@@ -82,7 +77,7 @@ pub fn start(supervisor: &mut Supervisor, state: AppState) {
         }
     });
     supervisor.spawn("runner", move |cancel| async move {
-        let slots = Arc::new(Semaphore::new(worker_slots()));
+        let slots = Arc::new(Semaphore::new(state.config.run_slots));
         loop {
             let permit = tokio::select! {
                 () = cancel.cancelled() => return Ok(()),
