@@ -68,7 +68,14 @@ pub async fn execute(
     finish(state, &run, outcome, &stops, &policy).await;
 }
 
-async fn note(state: &AppState, run_id: &str, level: &str, message: String) {
+/// Whether someone asked (on any node) to cancel the run.
+pub(super) async fn cancel_requested(state: &AppState, run_id: &str) -> bool {
+    let row = runs::Entity::find_by_id(run_id.to_owned()).one(&state.db).await;
+    row.ok().flatten().is_some_and(|r| r.cancel_requested)
+}
+
+/// Add a line to the run's log; a failure to write it is logged, never fatal to the run.
+pub(super) async fn note(state: &AppState, run_id: &str, level: &str, message: String) {
     if let Err(err) = log(&state.db, run_id, level, message).await {
         tracing::warn!(run = run_id, error = %err, "writing a run log line failed");
     }
@@ -161,12 +168,7 @@ async fn progress(
         if let Err(err) = update {
             tracing::warn!(run = %run.id, error = %err, "recording run progress failed");
         }
-        let asked = runs::Entity::find_by_id(run.id.clone())
-            .one(&state.db)
-            .await
-            .ok()
-            .flatten()
-            .is_some_and(|r| r.cancel_requested);
+        let asked = cancel_requested(state, &run.id).await;
         if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
             stops.timed_out.cancel();
             stops.cancel.cancel();

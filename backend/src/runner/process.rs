@@ -20,8 +20,9 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::claim::lease;
+use super::execute::cancel_requested;
 use crate::service::audit::AuditContext;
-use crate::service::runs::{RunOrigin, log, parameters_of, submit_from};
+use crate::service::runs::{RunOrigin, parameters_of, submit_from};
 use crate::state::AppState;
 
 const POLL: Duration = Duration::from_millis(250);
@@ -154,13 +155,7 @@ pub async fn run_process(
             };
         }
         heartbeat(state, run, &flow).await;
-        let asked = runs::Entity::find_by_id(run.id.clone())
-            .one(&state.db)
-            .await
-            .ok()
-            .flatten()
-            .is_some_and(|r| r.cancel_requested);
-        if asked || cancel.is_cancelled() {
+        if cancel_requested(state, &run.id).await || cancel.is_cancelled() {
             cancel.cancel();
             return Err((None, "cancelled".into(), flow.metrics()));
         }
@@ -256,9 +251,7 @@ async fn heartbeat(state: &AppState, run: &runs::Model, flow: &Flow) {
 }
 
 async fn note(state: &AppState, run_id: &str, message: String) {
-    if let Err(err) = log(&state.db, run_id, "info", message).await {
-        tracing::warn!(run = run_id, error = %err, "writing a run log line failed");
-    }
+    super::execute::note(state, run_id, "info", message).await;
 }
 
 #[cfg(test)]
