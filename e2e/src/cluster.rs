@@ -101,6 +101,11 @@ impl Cluster {
         self.slots[i].node.is_some()
     }
 
+    /// The process id of node `i`'s current process (none while stopped).
+    pub fn pid(&self, i: usize) -> Option<u32> {
+        self.slots[i].node.as_ref().map(Node::pid)
+    }
+
     /// The shared data directory every node reads and writes job files in.
     pub fn data_dir(&self) -> &Path {
         &self.shared
