@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::time::{Duration, Instant};
+
 use e2e::browser::Browser;
 use e2e::node::{ADMIN_PASSWORD, Node};
 use serde_json::json;
@@ -68,11 +70,18 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
     assert!(logs.contains("wrote 2 record(s)"), "{logs}");
     browser.screenshot("01-run-detail").await?;
 
-    // Rerun: the same job and parameters, a new run page.
+    // Rerun: the same job and parameters, a new run page. The page re-renders while it
+    // follows the run, so a button found a moment ago may have been replaced: click afresh.
     let first_url = browser.driver.current_url().await?;
-    browser.element(By::Id("rerun")).await?.click().await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while browser.element(By::Id("rerun")).await?.click().await.is_err() {
+        assert!(Instant::now() < deadline, "the rerun button never took a click");
+    }
+    while browser.driver.current_url().await? == first_url {
+        assert!(Instant::now() < deadline, "rerun never opened the new run");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     browser.element(By::Css("#run-status[data-status='succeeded']")).await?;
-    assert_ne!(browser.driver.current_url().await?, first_url, "rerun opens the new run");
 
     browser.element(By::Css("#main-nav a[data-nav='runs']")).await?.click().await?;
     let row = browser.element(By::Css("#run-list tr[data-run]")).await?;
