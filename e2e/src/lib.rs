@@ -14,6 +14,7 @@
 //! - [`dataflows`]: the dataflow documents and input files the scenarios share.
 //! - [`load`]: concurrent clients sending one request over and over, counting failures.
 //! - [`api`]: a signed-in REST client with the calls the scenarios share.
+//! - [`scenario`]: nodes behind HAProxy, service load and slow jobs the cluster tests share.
 //! - [`browser`]: chromedriver + Chromium with a fresh profile, screenshots under `target/`.
 
 pub mod api;
@@ -25,4 +26,5 @@ pub mod load;
 pub mod node;
 pub mod pg;
 pub mod pg_cluster;
+pub mod scenario;
 pub mod wait;

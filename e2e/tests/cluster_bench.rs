@@ -40,8 +40,9 @@ use e2e::api::Api;
 use e2e::cluster::Cluster;
 use e2e::dataflows;
 use e2e::haproxy::{self, Haproxy};
-use e2e::load::{Load, LoadReport};
+use e2e::load::LoadReport;
 use e2e::pg_cluster::PgCluster;
+use e2e::scenario::price_load;
 use model::{Page, Run, RunStatus};
 use serde_json::{Value, json};
 
@@ -196,18 +197,6 @@ fn per_node(runs: &[Run]) -> String {
         *counts.entry(run.node.clone().unwrap_or_else(|| "-".into())).or_default() += 1;
     }
     counts.iter().map(|(node, n)| format!("{node} {n}")).collect::<Vec<_>>().join(", ")
-}
-
-/// Clients calling the `price` service at `base` with a bearer token, pausing between calls.
-fn price_load(base: &str, token: &str, clients: usize, pause: Duration) -> Load {
-    let (url, auth) = (format!("{base}/api/v1/services/price"), format!("Bearer {token}"));
-    Load::start(
-        clients,
-        pause,
-        Arc::new(move |client| {
-            client.post(&url).header("authorization", &auth).json(&json!({"rows": [{"sku": "a", "net": 2}]}))
-        }),
-    )
 }
 
 fn load_rows(table: &mut Table, what: &str, report: &LoadReport) {
