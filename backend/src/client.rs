@@ -107,7 +107,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
     let body = SubmitRun { parameters: args.params.into_iter().collect::<BTreeMap<_, _>>(), trigger: None };
     let url = format!("{}/api/v1/dataflows/{}/runs", api.base, args.dataflow);
     let run: Run = api.send(api.client.post(url).json(&body)).await?;
-    println!("run {} of {} v{} queued", run.id, run.dataflow, run.version);
+    println!("run {} of {} v{} submitted ({})", run.id, run.dataflow, run.version, run.status.as_str());
     if !args.wait {
         return Ok(());
     }

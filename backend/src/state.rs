@@ -99,7 +99,7 @@ impl AppState {
             replica_healthy: Arc::new(std::sync::atomic::AtomicBool::new(replica.is_some())),
             replica,
             engine: Arc::new(engine::Engine::new(config.data_dir.clone())),
-            runner: Arc::default(),
+            runner: Arc::new(crate::runner::RunnerHandle::new(config.run_slots)),
             services: Arc::default(),
             principals: Arc::default(),
             cpu: Arc::new(EngineRuntime::new()?),

@@ -6,12 +6,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
 use futures::StreamExt;
-use model::{Page, Run, RunLogLine, SubmitRun};
+use model::{Page, Run, RunLogLine, RunStatus, SubmitRun};
 
 use super::extract::{AppJson, AppPath, AppQuery, OptionalJson, RequestMeta};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, AppResult};
-use crate::service::runs::{self, RunFilter};
+use crate::runner::lease;
+use crate::service::runs::{self, ClaimHere, RunFilter};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -44,10 +45,20 @@ async fn submit(
             "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters"
         )));
     }
-    let (run, created) =
-        runs::submit(&state.db, &meta.audit(&state, &principal.username), &name, request, key).await?;
-    if created {
-        state.runner.wake();
+    // With a free slot here, the run is claimed as it is inserted and starts at once.
+    let slot = state.runner.try_slot();
+    let here = ClaimHere { node: &state.node_name, modules: &state.config.modules, lease: lease(&state) };
+    let ctx = meta.audit(&state, &principal.username);
+    let txn = crate::store::begin_write(&state.db).await?;
+    let (row, created) = runs::submit(&txn, &ctx, &name, request, key, slot.as_ref().map(|_| &here)).await?;
+    txn.commit().await?;
+    let run = runs::to_model(row.clone());
+    match slot {
+        Some(slot) if created && run.status == RunStatus::Running => {
+            state.runner.start_here(&state, row, slot)
+        }
+        _ if created => state.runner.wake(),
+        _ => {}
     }
     Ok((if created { StatusCode::ACCEPTED } else { StatusCode::OK }, AppJson(run)))
 }

@@ -1,4 +1,4 @@
-//! Taking the oldest queued run this node can serve.
+//! Taking the oldest queued runs this node can serve.
 
 use chrono::{TimeDelta, Utc};
 use entities::runs;
@@ -27,9 +27,17 @@ fn servable(modules: &[String]) -> Vec<String> {
     sets
 }
 
-pub async fn claim(state: &AppState) -> Result<Option<runs::Model>, DbErr> {
+/// Whether a node with `modules` can execute a run that needs `required_modules`.
+pub fn serves(modules: &[String], required_modules: &str) -> bool {
+    servable(modules).iter().any(|set| set == required_modules)
+}
+
+/// Claim up to `count` of the oldest queued runs this node can serve, in one statement.
+pub async fn claim(state: &AppState, count: usize) -> Result<Vec<runs::Model>, DbErr> {
     let txn = crate::store::begin_write(&state.db).await?;
-    let candidate = runs::Entity::find()
+    let ids: Vec<String> = runs::Entity::find()
+        .select_only()
+        .column(runs::Column::Id)
         .filter(runs::Column::Status.eq(RunStatus::Queued.as_str()))
         .filter(runs::Column::RequiredModules.is_in(servable(&state.config.modules)))
         .filter(
@@ -38,31 +46,28 @@ pub async fn claim(state: &AppState) -> Result<Option<runs::Model>, DbErr> {
                 .add(runs::Column::NotBefore.lte(Utc::now())),
         )
         .order_by_asc(runs::Column::CreatedAt)
-        .limit(1)
+        .limit(u64::try_from(count).unwrap_or(1))
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-        .one(&txn)
+        .into_tuple()
+        .all(&txn)
         .await?;
-    let Some(run) = candidate else {
+    if ids.is_empty() {
         txn.commit().await?;
-        return Ok(None);
-    };
+        return Ok(Vec::new());
+    }
     let now = Utc::now();
-    let claimed = runs::Entity::update_many()
+    let mut claimed = runs::Entity::update_many()
         .col_expr(runs::Column::Status, Expr::value(RunStatus::Running.as_str()))
         .col_expr(runs::Column::Node, Expr::value(state.node_name.to_string()))
         .col_expr(runs::Column::StartedAt, Expr::value(now))
         .col_expr(runs::Column::LeaseUntil, Expr::value(now + lease(state)))
-        .filter(runs::Column::Id.eq(&run.id))
+        .filter(runs::Column::Id.is_in(ids))
         .filter(runs::Column::Status.eq(RunStatus::Queued.as_str()))
-        .exec(&txn)
+        .exec_with_returning(&txn)
         .await?;
-    let row = if claimed.rows_affected == 1 {
-        runs::Entity::find_by_id(run.id.clone()).one(&txn).await?
-    } else {
-        None
-    };
     txn.commit().await?;
-    Ok(row)
+    claimed.sort_by_key(|run| run.created_at);
+    Ok(claimed)
 }
 
 #[cfg(test)]

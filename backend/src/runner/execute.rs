@@ -1,5 +1,6 @@
 //! Executing one claimed run: compile the version, run its sinks, and every half second write
-//! the metrics, renew the lease and check whether someone asked to cancel.
+//! the metrics and new log lines, renew the lease and check whether someone asked to cancel.
+//! The end (state, metrics, the last log lines) is written in one transaction.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,12 +10,13 @@ use engine::{EngineError, Fault, Inputs, Progress, Purpose};
 use entities::runs;
 use model::{DataflowDocument, DataflowKind, RunError, RunPolicy, RunStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use super::DbSubflows;
 use super::claim::lease;
+use super::log::RunLog;
 use crate::service::runs::{log, parameters_of};
 use crate::state::AppState;
 
@@ -39,25 +41,31 @@ pub async fn execute(
 ) {
     let stops = Stops { cancel: node_stopping.child_token(), timed_out: CancellationToken::new() };
     state.runner.register(&run.id, stops.cancel.clone());
-    let started =
-        format!("started on node {} (attempt {} of {})", state.node_name, run.attempt, run.max_attempts);
-    note(state, &run.id, "info", started).await;
+    let began = Utc::now();
+    let log = RunLog::new(&run.id);
+    log.line(
+        "info",
+        format!("started on node {} (attempt {} of {})", state.node_name, run.attempt, run.max_attempts),
+    );
     let (outcome, policy) =
-        match crate::service::dataflows::version(&state.db, &run.dataflow, run.version).await {
-            Ok(version) if version.document.kind == DataflowKind::Process => {
+        match crate::service::dataflows::document(&state.db, &run.dataflow_id, run.version).await {
+            Ok(document) if document.kind == DataflowKind::Process => {
                 drop(slot);
-                let outcome = super::process::run_process(state, &run, &version.document, &stops.cancel)
+                // A process flow logs as it goes; its first line comes first.
+                if let Err(err) = log.flush(&state.db).await {
+                    tracing::warn!(run = %run.id, error = %err, "writing a run log line failed");
+                }
+                let outcome = super::process::run_process(state, &run, &document, &stops.cancel)
                     .await
                     .map_err(|(stage, message, metrics)| {
                         (EngineError::user(stage.as_deref().unwrap_or(""), message), metrics)
                     });
-                (outcome, RunPolicy { max_attempts: 1, ..version.document.run_policy })
+                (outcome, RunPolicy { max_attempts: 1, ..document.run_policy })
             }
-            Ok(version) => {
-                let policy = version.document.run_policy;
-                let outcome = run_to_end(state, &run, &version.document, &stops).await;
+            Ok(document) => {
+                let outcome = run_to_end(state, &run, &document, &stops, &log).await;
                 drop(slot);
-                (outcome, policy)
+                (outcome, document.run_policy)
             }
             Err(e) => {
                 let message = format!("loading version {}: {}", run.version, e.message);
@@ -65,7 +73,7 @@ pub async fn execute(
             }
         };
     state.runner.unregister(&run.id);
-    finish(state, &run, outcome, &stops, &policy).await;
+    finish(state, &run, outcome, &stops, &policy, &log, began).await;
 }
 
 /// Whether someone asked (on any node) to cancel the run.
@@ -88,6 +96,7 @@ async fn run_to_end(
     run: &runs::Model,
     document: &DataflowDocument,
     stops: &Stops,
+    log: &RunLog,
 ) -> Outcome {
     let compiled = engine::compile(
         &state.engine,
@@ -102,13 +111,7 @@ async fn run_to_end(
     if let Some(problem) = compiled.problems.first() {
         return Err((problem.clone(), vec![]));
     }
-    note(
-        state,
-        &run.id,
-        "info",
-        format!("compiled {} stages, {} sink(s)", document.stages.len(), compiled.sinks.len()),
-    )
-    .await;
+    log.line("info", format!("compiled {} stages, {} sink(s)", document.stages.len(), compiled.sinks.len()));
     // Unfinished files of this run live here; a retry after a crash starts from a clean one.
     let staging = state.config.data_dir.join(".tributary").join("staging").join(&run.id);
     let _ = std::fs::remove_dir_all(&staging);
@@ -123,7 +126,7 @@ async fn run_to_end(
         .spawn(async move { engine::execute_staged(&compiled, &engine_token, Some(&engine_staging)).await });
     let joined = tokio::select! {
         joined = &mut engine_task => joined,
-        () = progress(state, run, &progress_view, stops, document.run_policy.timeout_seconds) => engine_task.await,
+        () = progress(state, run, &progress_view, stops, document.run_policy.timeout_seconds, log) => engine_task.await,
     };
     let result =
         joined.unwrap_or_else(|e| Err(EngineError::engine(format!("the engine task ended abnormally: {e}"))));
@@ -138,7 +141,7 @@ async fn run_to_end(
                     written.copied().unwrap_or(0),
                     path.display()
                 );
-                note(state, &run.id, "info", message).await;
+                log.line("info", message);
             }
             Ok(metrics.stages)
         }
@@ -154,6 +157,7 @@ async fn progress(
     compiled: &Progress,
     stops: &Stops,
     timeout: Option<u64>,
+    log: &RunLog,
 ) {
     let deadline = timeout.map(|s| tokio::time::Instant::now() + Duration::from_secs(s));
     loop {
@@ -168,6 +172,9 @@ async fn progress(
         if let Err(err) = update {
             tracing::warn!(run = %run.id, error = %err, "recording run progress failed");
         }
+        if let Err(err) = log.flush(&state.db).await {
+            tracing::warn!(run = %run.id, error = %err, "writing run log lines failed");
+        }
         let asked = cancel_requested(state, &run.id).await;
         if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
             stops.timed_out.cancel();
@@ -181,7 +188,15 @@ async fn progress(
     }
 }
 
-async fn finish(state: &AppState, run: &runs::Model, outcome: Outcome, stops: &Stops, policy: &RunPolicy) {
+async fn finish(
+    state: &AppState,
+    run: &runs::Model,
+    outcome: Outcome,
+    stops: &Stops,
+    policy: &RunPolicy,
+    log: &RunLog,
+    began: chrono::DateTime<Utc>,
+) {
     let (status, metrics, error) = match outcome {
         Ok(metrics) => (RunStatus::Succeeded, metrics, None),
         Err((_, metrics)) if stops.timed_out.is_cancelled() => {
@@ -192,35 +207,58 @@ async fn finish(state: &AppState, run: &runs::Model, outcome: Outcome, stops: &S
         Err((_, metrics)) if stops.cancel.is_cancelled() => (RunStatus::Cancelled, metrics, None),
         Err((err, metrics)) => (RunStatus::Failed, metrics, Some(err)),
     };
-    if let Some(err) = &error
-        && err.retryable
-        && run.attempt < run.max_attempts
-    {
-        let wait = policy.backoff_before(u32::try_from(run.attempt + 1).unwrap_or(u32::MAX));
-        note(state, &run.id, "warn", format!("attempt {} failed: {err}; retrying in {wait} s", run.attempt))
-            .await;
-        return retry_later(state, run, &metrics, to_run_error(err), wait).await;
-    }
-    match &error {
-        Some(err) => note(state, &run.id, "error", format!("failed: {err}")).await,
-        None => note(state, &run.id, "info", status.as_str().to_string()).await,
-    }
-    let result = runs::Entity::update_many()
-        .col_expr(runs::Column::Status, Expr::value(status.as_str()))
-        .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
-        .col_expr(runs::Column::Metrics, Expr::value(serde_json::to_string(&metrics).unwrap_or_default()))
-        .col_expr(
-            runs::Column::Error,
-            Expr::value(error.map(|e| serde_json::to_string(&to_run_error(&e)).unwrap_or_default())),
-        )
+    let metrics = serde_json::to_string(&metrics).unwrap_or_default();
+    // The moment execution began, a little after the claim the row recorded so far.
+    let update = runs::Entity::update_many()
+        .col_expr(runs::Column::StartedAt, Expr::value(began))
+        .col_expr(runs::Column::Metrics, Expr::value(metrics))
         .col_expr(runs::Column::LeaseUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
         .filter(runs::Column::Id.eq(&run.id))
-        .filter(runs::Column::Status.eq(RunStatus::Running.as_str()))
-        .exec(&state.db)
-        .await;
-    if let Err(err) = result {
+        .filter(runs::Column::Status.eq(RunStatus::Running.as_str()));
+    let update = match &error {
+        Some(err) if err.retryable && run.attempt < run.max_attempts => {
+            // Back to the queue as the next attempt, claimable after the backoff; the failed
+            // attempt's error stays visible until then.
+            let wait = policy.backoff_before(u32::try_from(run.attempt + 1).unwrap_or(u32::MAX));
+            log.line("warn", format!("attempt {} failed: {err}; retrying in {wait} s", run.attempt));
+            let wait = chrono::TimeDelta::seconds(i64::try_from(wait).unwrap_or(i64::MAX / 2));
+            update
+                .col_expr(runs::Column::Status, Expr::value(RunStatus::Queued.as_str()))
+                .col_expr(runs::Column::Attempt, Expr::value(run.attempt + 1))
+                .col_expr(runs::Column::NotBefore, Expr::value(Utc::now() + wait))
+                .col_expr(runs::Column::Node, Expr::value(Option::<String>::None))
+                .col_expr(runs::Column::Error, Expr::value(run_error_json(err)))
+        }
+        _ => {
+            match &error {
+                Some(err) => log.line("error", format!("failed: {err}")),
+                None => log.line("info", status.as_str()),
+            }
+            update
+                .col_expr(runs::Column::Status, Expr::value(status.as_str()))
+                .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
+                .col_expr(runs::Column::Error, Expr::value(error.as_ref().map(run_error_json)))
+        }
+    };
+    if let Err(err) = record_end(state, update, log).await {
         tracing::error!(run = %run.id, error = %err, "recording the end of a run failed");
     }
+}
+
+/// The run's last log lines and its final (or requeued) state, together.
+async fn record_end(
+    state: &AppState,
+    update: sea_orm::UpdateMany<runs::Entity>,
+    log: &RunLog,
+) -> Result<(), DbErr> {
+    let txn = crate::store::begin_write(&state.db).await?;
+    log.flush(&txn).await?;
+    update.exec(&txn).await?;
+    txn.commit().await
+}
+
+fn run_error_json(e: &EngineError) -> String {
+    serde_json::to_string(&to_run_error(e)).unwrap_or_default()
 }
 
 fn to_run_error(e: &EngineError) -> RunError {
@@ -235,33 +273,5 @@ fn to_run_error(e: &EngineError) -> RunError {
         }
         .into(),
         retryable: e.retryable,
-    }
-}
-
-/// Back to the queue as the next attempt, claimable after `wait_seconds`; the failed
-/// attempt's error stays visible until then.
-async fn retry_later(
-    state: &AppState,
-    run: &runs::Model,
-    metrics: &[model::StageMetrics],
-    error: RunError,
-    wait_seconds: u64,
-) {
-    let not_before =
-        Utc::now() + chrono::TimeDelta::seconds(i64::try_from(wait_seconds).unwrap_or(i64::MAX / 2));
-    let result = runs::Entity::update_many()
-        .col_expr(runs::Column::Status, Expr::value(RunStatus::Queued.as_str()))
-        .col_expr(runs::Column::Attempt, Expr::value(run.attempt + 1))
-        .col_expr(runs::Column::NotBefore, Expr::value(not_before))
-        .col_expr(runs::Column::Node, Expr::value(Option::<String>::None))
-        .col_expr(runs::Column::LeaseUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-        .col_expr(runs::Column::Metrics, Expr::value(serde_json::to_string(metrics).unwrap_or_default()))
-        .col_expr(runs::Column::Error, Expr::value(serde_json::to_string(&error).unwrap_or_default()))
-        .filter(runs::Column::Id.eq(&run.id))
-        .filter(runs::Column::Status.eq(RunStatus::Running.as_str()))
-        .exec(&state.db)
-        .await;
-    if let Err(err) = result {
-        tracing::error!(run = %run.id, error = %err, "queueing a retry failed");
     }
 }

@@ -4,12 +4,15 @@
 //! A run's node renews its lease while it works; when a node dies, any other node requeues its
 //! runs once their leases expire (`reclaim`).
 //!
-//! Claiming takes the oldest queued run with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so any
-//! number of nodes can claim side by side; on SQLite the same statement runs inside a write
-//! transaction, which serialises claimers.
+//! A run submitted to a node with a free slot starts there at once: it is inserted already
+//! claimed, so it never waits in the queue. Otherwise it is queued and the worker claims it:
+//! the oldest queued runs, as many as it has free slots, with `FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL, so any number of nodes can claim side by side; on SQLite the same statement runs
+//! inside a write transaction, which serialises claimers.
 
 mod claim;
 mod execute;
+mod log;
 mod process;
 pub mod reclaim;
 mod subflows;
@@ -18,9 +21,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{Notify, Semaphore};
+use entities::runs;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
+pub use claim::{lease, serves};
 pub use subflows::DbSubflows;
 
 use crate::shutdown::Supervisor;
@@ -29,14 +34,42 @@ use crate::state::AppState;
 /// How often an idle worker looks for runs queued by other nodes.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
-/// Shared between the HTTP handlers (wake the worker, cancel a local run) and the worker.
-#[derive(Default)]
+/// The most queued runs one claim takes.
+const CLAIM_BATCH: usize = 32;
+
+/// Shared between the HTTP handlers (start a run here, wake the worker, cancel a local run) and
+/// the worker.
 pub struct RunnerHandle {
     wake: Notify,
     active: Mutex<HashMap<String, CancellationToken>>,
+    /// One permit per run this node may execute at a time.
+    slots: Arc<Semaphore>,
+    /// Cancelled when the node stops: every run it executes stops with it.
+    stopping: CancellationToken,
 }
 
 impl RunnerHandle {
+    pub fn new(slots: usize) -> Self {
+        Self {
+            wake: Notify::new(),
+            active: Mutex::default(),
+            slots: Arc::new(Semaphore::new(slots)),
+            stopping: CancellationToken::new(),
+        }
+    }
+
+    /// A free slot, if there is one now: a run submitted with it is claimed by this node
+    /// as it is inserted and starts without waiting for the worker.
+    pub fn try_slot(&self) -> Option<OwnedSemaphorePermit> {
+        self.slots.clone().try_acquire_owned().ok()
+    }
+
+    /// Execute `run`, which this node claimed with `slot`.
+    pub fn start_here(&self, state: &AppState, run: runs::Model, slot: OwnedSemaphorePermit) {
+        let (state, stop) = (state.clone(), self.stopping.clone());
+        tokio::spawn(async move { execute::execute(&state, run, stop, slot).await });
+    }
+
     /// A run was queued here: look now instead of at the next poll.
     pub fn wake(&self) {
         self.wake.notify_one();
@@ -77,20 +110,29 @@ pub fn start(supervisor: &mut Supervisor, state: AppState) {
         }
     });
     supervisor.spawn("runner", move |cancel| async move {
-        let slots = Arc::new(Semaphore::new(state.config.run_slots));
+        let slots = state.runner.slots.clone();
+        // When the worker stops (the node is stopping), every run this node executes stops.
+        let _stop_all = state.runner.stopping.clone().drop_guard();
         loop {
-            let permit = tokio::select! {
+            let first = tokio::select! {
                 () = cancel.cancelled() => return Ok(()),
                 permit = slots.clone().acquire_owned() => permit?,
             };
-            match claim::claim(&state).await {
-                Ok(Some(run)) => {
-                    let state = state.clone();
-                    let stop = cancel.clone();
-                    tokio::spawn(async move { execute::execute(&state, run, stop, permit).await });
+            let mut permits = vec![first];
+            while permits.len() < CLAIM_BATCH {
+                match slots.clone().try_acquire_owned() {
+                    Ok(permit) => permits.push(permit),
+                    Err(_) => break,
                 }
-                Ok(None) => {
-                    drop(permit);
+            }
+            match claim::claim(&state, permits.len()).await {
+                Ok(claimed) if !claimed.is_empty() => {
+                    for (run, permit) in claimed.into_iter().zip(permits) {
+                        state.runner.start_here(&state, run, permit);
+                    }
+                }
+                Ok(_) => {
+                    drop(permits);
                     tokio::select! {
                         () = cancel.cancelled() => return Ok(()),
                         () = state.runner.wake.notified() => {}
@@ -98,7 +140,7 @@ pub fn start(supervisor: &mut Supervisor, state: AppState) {
                     }
                 }
                 Err(err) => {
-                    drop(permit);
+                    drop(permits);
                     tracing::warn!(error = %err, "claiming runs failed; retrying");
                     tokio::select! {
                         () = cancel.cancelled() => return Ok(()),

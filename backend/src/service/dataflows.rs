@@ -283,6 +283,38 @@ pub async fn version(db: &impl ConnectionTrait, name: &str, number: i32) -> AppR
     Ok(DataflowVersion { info: version_info(&row, &version), document: parse_document(&version)? })
 }
 
+/// The document of version `number` of the dataflow with id `dataflow_id`. Versions never
+/// change once saved (a dataflow deleted and created again gets a new id), so every node keeps
+/// the documents it has read: starting a run reads none.
+pub async fn document(
+    db: &impl ConnectionTrait,
+    dataflow_id: &str,
+    number: i32,
+) -> AppResult<std::sync::Arc<DataflowDocument>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    /// Enough for every version in use; when full it starts over.
+    const KEEP: usize = 1024;
+    type Documents = Mutex<HashMap<(String, i32), Arc<DataflowDocument>>>;
+    static DOCUMENTS: OnceLock<Documents> = OnceLock::new();
+    let documents = DOCUMENTS.get_or_init(Documents::default);
+    let key = (dataflow_id.to_owned(), number);
+    if let Some(document) = documents.lock().ok().and_then(|d| d.get(&key).cloned()) {
+        return Ok(document);
+    }
+    let version = dataflow_versions::Entity::find_by_id(key.clone()).one(db).await?.ok_or_else(|| {
+        AppError::new(ErrorCode::VersionNotFound, format!("dataflow {dataflow_id} has no version {number}"))
+    })?;
+    let document = Arc::new(parse_document(&version)?);
+    if let Ok(mut documents) = documents.lock() {
+        if documents.len() >= KEEP {
+            documents.clear();
+        }
+        documents.insert(key, document.clone());
+    }
+    Ok(document)
+}
+
 /// Make `number` the version services and schedules use. Only a complete dataflow can be exposed.
 pub async fn expose(
     db: &DatabaseConnection,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use entities::{dataflows, run_logs, runs};
 use model::{ErrorCode, Page, Run, RunError, RunLogLine, RunStatus, RunTrigger, SubmitRun};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -62,21 +62,30 @@ pub struct RunOrigin {
     pub parent_run_id: Option<String>,
 }
 
-/// Queue a run of the exposed version. With an idempotency key, a second submit with the same
-/// key (by the same user) returns the first run instead of queueing another; `bool` says
-/// whether this call created it.
+/// The node taking a submitted run itself: it has a free slot and serves the run's modules,
+/// so the run is inserted already claimed and starts without passing through the queue.
+pub struct ClaimHere<'a> {
+    pub node: &'a str,
+    pub modules: &'a [String],
+    pub lease: chrono::TimeDelta,
+}
+
+/// Queue a run of the exposed version, or with `here` claim it for this node. With an
+/// idempotency key, a second submit with the same key (by the same user) returns the first run
+/// instead of queueing another; `bool` says whether this call created it.
 pub async fn submit(
     db: &impl ConnectionTrait,
     ctx: &AuditContext,
     name: &str,
     request: SubmitRun,
     idempotency_key: Option<&str>,
-) -> AppResult<(Run, bool)> {
+    here: Option<&ClaimHere<'_>>,
+) -> AppResult<(runs::Model, bool)> {
     let trigger = request.trigger.unwrap_or(RunTrigger::Api);
-    submit_from(db, ctx, name, request.parameters, trigger, RunOrigin::default(), idempotency_key).await
+    insert(db, ctx, name, request.parameters, trigger, RunOrigin::default(), idempotency_key, here).await
 }
 
-/// [`submit`] for any trigger: schedules, file triggers and process flows.
+/// [`submit`] for any trigger: schedules, file triggers and process flows. The run is queued.
 pub async fn submit_from(
     db: &impl ConnectionTrait,
     ctx: &AuditContext,
@@ -86,9 +95,24 @@ pub async fn submit_from(
     origin: RunOrigin,
     idempotency_key: Option<&str>,
 ) -> AppResult<(Run, bool)> {
+    let (row, created) = insert(db, ctx, name, parameters, trigger, origin, idempotency_key, None).await?;
+    Ok((to_model(row), created))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    db: &impl ConnectionTrait,
+    ctx: &AuditContext,
+    name: &str,
+    parameters: BTreeMap<String, Value>,
+    trigger: RunTrigger,
+    origin: RunOrigin,
+    idempotency_key: Option<&str>,
+    here: Option<&ClaimHere<'_>>,
+) -> AppResult<(runs::Model, bool)> {
     let key = idempotency_key.map(|k| format!("{}:{k}", ctx.actor));
     if let Some(existing) = find_by_key(db, key.as_deref()).await? {
-        return Ok((to_model(existing), false));
+        return Ok((existing, false));
     }
     let dataflow =
         dataflows::Entity::find().filter(dataflows::Column::Name.eq(name)).one(db).await?.ok_or_else(
@@ -106,53 +130,58 @@ pub async fn submit_from(
             format!("dataflow {name:?} has no exposed version; expose one to run it"),
         ));
     };
-    let document = super::dataflows::version(db, name, version).await?.document;
+    let document = super::dataflows::document(db, &dataflow.id, version).await?;
     engine::params::resolve(&document, &parameters).map_err(|e| {
         AppError::invalid(e.message)
             .with_details(vec![model::ErrorDetail::field("parameters", "see message")])
     })?;
-    let row = runs::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        dataflow_id: Set(dataflow.id.clone()),
-        dataflow: Set(dataflow.name.clone()),
-        version: Set(version),
-        status: Set(RunStatus::Queued.as_str().into()),
-        trigger: Set(trigger.as_str().into()),
-        schedule_id: Set(origin.schedule_id),
-        fire_time: Set(origin.fire_time),
-        parameters: Set(serde_json::to_string(&parameters).map_err(AppError::internal)?),
-        node: Set(None),
-        attempt: Set(1),
-        max_attempts: Set(i32::try_from(document.run_policy.max_attempts).unwrap_or(1)),
-        idempotency_key: Set(key.clone()),
-        required_modules: Set(document.required_modules().join(",")),
-        cancel_requested: Set(false),
-        created_by: Set(ctx.actor.clone()),
-        created_at: Set(Utc::now()),
-        started_at: Set(None),
-        finished_at: Set(None),
-        lease_until: Set(None),
-        metrics: Set(None),
-        error: Set(None),
-        not_before: Set(None),
-        parent_run_id: Set(origin.parent_run_id),
+    let required_modules = document.required_modules().join(",");
+    let here = here.filter(|h| crate::runner::serves(h.modules, &required_modules));
+    let now = Utc::now();
+    let row = runs::Model {
+        id: uuid::Uuid::new_v4().to_string(),
+        dataflow_id: dataflow.id.clone(),
+        dataflow: dataflow.name.clone(),
+        version,
+        status: if here.is_some() { RunStatus::Running } else { RunStatus::Queued }.as_str().into(),
+        trigger: trigger.as_str().into(),
+        schedule_id: origin.schedule_id,
+        fire_time: origin.fire_time,
+        parameters: serde_json::to_string(&parameters).map_err(AppError::internal)?,
+        node: here.map(|h| h.node.to_owned()),
+        attempt: 1,
+        max_attempts: i32::try_from(document.run_policy.max_attempts).unwrap_or(1),
+        idempotency_key: key.clone(),
+        required_modules,
+        cancel_requested: false,
+        created_by: ctx.actor.clone(),
+        created_at: now,
+        started_at: here.map(|_| now),
+        finished_at: None,
+        lease_until: here.map(|h| now + h.lease),
+        metrics: None,
+        error: None,
+        not_before: None,
+        parent_run_id: origin.parent_run_id,
     };
-    let inserted = match row.insert(db).await {
-        Ok(row) => row,
-        Err(err) => {
-            // Two submits with one key raced; the other one won.
-            let err = AppError::from(err);
-            if err.code != ErrorCode::AlreadyExists {
-                return Err(err);
-            }
-            let existing = find_by_key(db, key.as_deref()).await?;
-            return existing.map(|r| (to_model(r), false)).ok_or(err);
-        }
-    };
-    let run = to_model(inserted);
+    // Two submits with one key may race: the one that loses inserts nothing and answers with
+    // the winner's run.
+    let inserted = runs::Entity::insert(runs::ActiveModel::from(row.clone()))
+        .on_conflict(OnConflict::column(runs::Column::IdempotencyKey).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    if inserted == 0 {
+        let existing = find_by_key(db, key.as_deref()).await?;
+        return existing
+            .map(|r| (r, false))
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("the run was not inserted")));
+    }
+    let run = to_model(row.clone());
     audit::record(db, ctx, AuditEntry::ok("runs:start", format!("run:{}", run.id)).after(&run)).await?;
-    crate::cluster::notify::runs_queued(db).await?;
-    Ok((run, true))
+    if here.is_none() {
+        crate::cluster::notify::runs_queued(db).await?;
+    }
+    Ok((row, true))
 }
 
 /// Filters of `GET /runs`.

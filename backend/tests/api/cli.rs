@@ -49,7 +49,7 @@ async fn the_cli_runs_jobs_waits_and_lists() {
     assert!(ok.status.success(), "{}{}", text(&ok.stdout), text(&ok.stderr));
     let out = text(&ok.stdout);
     assert!(
-        out.contains("queued") && out.contains("succeeded") && out.contains("2 record(s) written"),
+        out.contains("submitted") && out.contains("succeeded") && out.contains("2 record(s) written"),
         "{out}"
     );
     assert_eq!(

@@ -53,10 +53,12 @@ async fn a_job_runs_to_completion_with_metrics_and_logs(app: TestApp) {
     expose_job(&app, "big-orders").await;
     let response = submit(&app, "big-orders", json!({}), None).await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let queued: Run = response.json().await.unwrap();
-    assert_eq!((queued.status, queued.version, queued.attempt), (RunStatus::Queued, 1, 1));
+    // The node had a free slot: the run is its own from the start, without queueing.
+    let started: Run = response.json().await.unwrap();
+    assert_eq!((started.status, started.version, started.attempt), (RunStatus::Running, 1, 1));
+    assert_eq!(started.node.as_deref(), Some(app.state.node_name.as_ref()));
 
-    let run = wait_for_end(&app, &queued.id).await;
+    let run = wait_for_end(&app, &started.id).await;
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
     assert_eq!(run.node.as_deref(), Some(app.state.node_name.as_ref()));
     assert!(run.started_at.is_some() && run.finished_at.is_some());
@@ -211,4 +213,32 @@ async fn cancelling_a_running_job_stops_it_and_leaves_no_output() {
     let ended = wait_for_end(&app, &run.id).await;
     assert_eq!(ended.status, RunStatus::Cancelled);
     assert!(left_in_out(&app).is_empty(), "left behind: {:?}", left_in_out(&app));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_every_slot_taken_a_run_waits_in_the_queue_until_one_frees() {
+    let app = TestApp::sqlite_with(|config| config.run_slots = Some(1)).await;
+    app.login_admin().await;
+    write_many_orders(&app);
+    let mut document = job("slow");
+    document.stages[1].options.insert("predicate".into(), json!("amount >= 0"));
+    app.create_dataflow(&document).await;
+    app.request(Method::POST, "/api/v1/dataflows/slow/versions/1/expose").send().await.unwrap();
+    std::fs::write(app.data_dir.path().join("few.csv"), ORDERS).unwrap();
+    let mut quick = job("quick");
+    quick.stages[0].options.insert("path".into(), json!("few.csv"));
+    quick.stages[2].options.insert("path".into(), json!("out/quick.csv"));
+    app.create_dataflow(&quick).await;
+    app.request(Method::POST, "/api/v1/dataflows/quick/versions/1/expose").send().await.unwrap();
+
+    let first: Run = submit(&app, "slow", json!({}), None).await.json().await.unwrap();
+    assert_eq!(first.status, RunStatus::Running);
+    let second: Run = submit(&app, "quick", json!({}), None).await.json().await.unwrap();
+    assert_eq!(second.status, RunStatus::Queued, "the only slot is busy");
+
+    app.request(Method::POST, &format!("/api/v1/runs/{}/cancel", first.id)).send().await.unwrap();
+    assert_eq!(wait_for_end(&app, &first.id).await.status, RunStatus::Cancelled);
+    let second = wait_for_end(&app, &second.id).await;
+    assert_eq!(second.status, RunStatus::Succeeded, "{:?}", second.error);
+    assert!(second.started_at.is_some_and(|started| started >= second.created_at));
 }
