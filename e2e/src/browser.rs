@@ -1,6 +1,8 @@
-//! Headless Chromium through chromedriver (Debian packages `chromium`, `chromium-driver`).
+//! Headless Chromium through chromedriver (Debian packages `chromium`, `chromium-driver`), with
+//! a fresh profile, downloads saved without asking into a directory of its own, and screenshots
+//! under `target/`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -15,6 +17,7 @@ pub struct Browser {
     pub driver: WebDriver,
     chromedriver: Child,
     _profile: tempfile::TempDir,
+    downloads: tempfile::TempDir,
     screenshots: PathBuf,
 }
 
@@ -58,6 +61,15 @@ impl Browser {
             caps.add_arg(arg)?;
         }
         caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))?;
+        // Downloads land in a directory of this session's own, without asking.
+        let downloads = tempfile::tempdir()?;
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({
+                "download.default_directory": downloads.path(),
+                "download.prompt_for_download": false,
+            }),
+        )?;
         let driver = match WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await {
             Ok(driver) => driver,
             Err(err) => {
@@ -67,7 +79,7 @@ impl Browser {
         };
         let screenshots = screenshot_dir().join(scenario);
         std::fs::create_dir_all(&screenshots)?;
-        Ok(Self { driver, chromedriver, _profile: profile, screenshots })
+        Ok(Self { driver, chromedriver, _profile: profile, downloads, screenshots })
     }
 
     /// The first element matching `by`, waiting for it to be displayed.
@@ -78,6 +90,24 @@ impl Browser {
     /// Wait until no element matches `by`.
     pub async fn gone(&self, by: By) -> WebDriverResult<bool> {
         self.driver.query(by).wait(ELEMENT_TIMEOUT, Duration::from_millis(50)).not_exists().await
+    }
+
+    /// Where this session's downloads are saved.
+    pub fn download_dir(&self) -> &Path {
+        self.downloads.path()
+    }
+
+    /// Wait until download `name` is complete (Chromium writes `<name>.crdownload` meanwhile)
+    /// and return its path.
+    pub async fn downloaded(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let path = self.download_dir().join(name);
+        let partial = self.download_dir().join(format!("{name}.crdownload"));
+        wait::until(&format!("download {name}"), ELEMENT_TIMEOUT, || {
+            let done = path.is_file() && !partial.exists();
+            let path = path.clone();
+            async move { done.then_some(path) }
+        })
+        .await
     }
 
     pub async fn screenshot(&self, step: &str) -> anyhow::Result<PathBuf> {

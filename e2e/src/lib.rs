@@ -15,7 +15,8 @@
 //! - [`load`]: concurrent clients sending one request over and over, counting failures.
 //! - [`api`]: a signed-in REST client with the calls the scenarios share.
 //! - [`scenario`]: nodes behind HAProxy, service load and slow jobs the cluster tests share.
-//! - [`browser`]: chromedriver + Chromium with a fresh profile, screenshots under `target/`.
+//! - [`browser`]: chromedriver + Chromium with a fresh profile and download directory,
+//!   screenshots under `target/`.
 
 pub mod api;
 pub mod browser;

@@ -312,6 +312,10 @@ impl Ctx {
             self.designer.set(editing);
         }
         self.viewing.set(None);
+        // A refusal shown while the old version was open ("shown read-only") no longer holds.
+        if self.notice.with_untracked(|n| n.as_ref().is_some_and(|n| n.error)) {
+            self.notice.set(None);
+        }
         self.fit();
     }
 
