@@ -1,6 +1,7 @@
-//! Builds the browser console (the `frontend` crate) for wasm32, runs wasm-bindgen on it, and
-//! generates `console_assets.rs`, which embeds every file so the `tributary` binary serves the
-//! console on its own.
+//! Builds the browser console (the `frontend` crate) for wasm32, runs wasm-bindgen on it,
+//! gzips each file once with Zopfli (smaller than gzip's best, and no compressing per request),
+//! and generates `console_assets.rs`, which embeds every file so the `tributary` binary serves
+//! the console on its own.
 //!
 //! The nested cargo gets its own target dir (sharing the outer one deadlocks on its lock) and
 //! none of the host-only variables (flags, wrappers such as clippy's). `SKIP_FRONTEND_BUILD=1`
@@ -45,6 +46,7 @@ fn main() -> BuildResult {
         "model/src",
         "model/Cargo.toml",
         "Cargo.lock",
+        ".cargo/config.toml",
     ] {
         println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
@@ -107,20 +109,53 @@ fn build_console(workspace: &Path, out_dir: &Path, console_dir: &Path) -> BuildR
     Ok(())
 }
 
-/// `pub static CONSOLE_ASSETS: &[(&str, &[u8])]`: URL path under `/assets/` → bytes
-/// (`index.html` is served at `/` and for every console route).
+/// Files smaller than this are sent as they are.
+const COMPRESS_FROM: usize = 1024;
+
+/// `pub static CONSOLE_ASSETS: &[(&str, &[u8], Option<&[u8]>)]`: URL path under `/assets/` →
+/// bytes and, for files worth it, their gzip encoding (`index.html` is served at `/` and for
+/// every console route).
 fn write_asset_table(console_dir: &Path, target: &Path) -> BuildResult {
     let mut files = Vec::new();
     collect_files(console_dir, &mut files)?;
     files.sort();
-    let mut code = String::from("pub static CONSOLE_ASSETS: &[(&str, &[u8])] = &[\n");
+    let gzip_dir = console_dir.with_file_name("console-gzip");
+    if gzip_dir.exists() {
+        fs::remove_dir_all(&gzip_dir)?;
+    }
+    let mut code = String::from("pub static CONSOLE_ASSETS: &[(&str, &[u8], Option<&[u8]>)] = &[\n");
     for file in files {
         let relative = file.strip_prefix(console_dir)?.to_string_lossy().replace('\\', "/");
-        code.push_str(&format!("    ({relative:?}, include_bytes!({:?})),\n", file.display().to_string()));
+        let gzipped = match gzip(&file, &gzip_dir.join(&relative))? {
+            Some(path) => format!("Some(include_bytes!({:?}))", path.display().to_string()),
+            None => "None".to_owned(),
+        };
+        let bytes = format!("include_bytes!({:?})", file.display().to_string());
+        code.push_str(&format!("    ({relative:?}, {bytes}, {gzipped}),\n"));
     }
     code.push_str("];\n");
     fs::write(target, code)?;
     Ok(())
+}
+
+/// Write the gzip encoding of `file` to `target` when the file is large enough to gain from it.
+fn gzip(file: &Path, target: &Path) -> BuildResult<Option<PathBuf>> {
+    let bytes = fs::read(file)?;
+    if bytes.len() < COMPRESS_FROM {
+        return Ok(None);
+    }
+    let options = zopfli::Options {
+        // Past a few passes the console shrinks by bytes while the build takes seconds more.
+        iteration_count: std::num::NonZeroU64::new(5).ok_or("zero iterations")?,
+        ..zopfli::Options::default()
+    };
+    let mut gzipped = Vec::new();
+    zopfli::compress(options, zopfli::Format::Gzip, bytes.as_slice(), &mut gzipped)?;
+    if let Some(dir) = target.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    fs::write(target, gzipped)?;
+    Ok(Some(target.to_path_buf()))
 }
 
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> BuildResult {

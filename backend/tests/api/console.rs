@@ -32,7 +32,16 @@ async fn console_routes_get_the_index_and_assets_their_types() {
     assert_eq!(wasm.status(), StatusCode::OK);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
     assert_eq!(wasm.headers()["content-encoding"], "gzip");
+    assert_eq!(wasm.headers()["vary"], "accept-encoding");
     let etag = wasm.headers()["etag"].clone();
+    let gzipped = wasm.bytes().await.unwrap();
+    assert_eq!(gzipped[..2], [0x1f, 0x8b], "not gzip");
+    // A client that does not accept gzip gets the module itself.
+    let plain = app.client.get(app.url("/assets/frontend_bg.wasm")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+    assert_eq!(plain[..4], *b"\0asm");
+    assert!(gzipped.len() * 2 < plain.len(), "{} gzipped vs {} plain", gzipped.len(), plain.len());
     let again = app
         .client
         .get(app.url("/assets/frontend_bg.wasm"))
