@@ -94,12 +94,13 @@ impl AppState {
         crate::service::roles::seed_builtin_roles(&db).await?;
         crate::service::users::bootstrap_admin(&db, config.admin_password.as_ref()).await?;
         std::fs::create_dir_all(&config.data_dir)?;
+        let runner = Arc::new(crate::runner::RunnerHandle::new(config.run_slots, db.clone()));
         Ok(Self(Arc::new(Shared {
             db,
             replica_healthy: Arc::new(std::sync::atomic::AtomicBool::new(replica.is_some())),
             replica,
             engine: Arc::new(engine::Engine::new(config.data_dir.clone())),
-            runner: Arc::new(crate::runner::RunnerHandle::new(config.run_slots)),
+            runner,
             services: Arc::default(),
             principals: Arc::default(),
             cpu: Arc::new(EngineRuntime::new()?),

@@ -245,16 +245,14 @@ async fn finish(
     }
 }
 
-/// The run's last log lines and its final (or requeued) state, together.
+/// The run's last log lines and its final (or requeued) state, together (see [`super::ends`]).
 async fn record_end(
     state: &AppState,
     update: sea_orm::UpdateMany<runs::Entity>,
     log: &RunLog,
 ) -> Result<(), DbErr> {
-    let txn = crate::store::begin_write(&state.db).await?;
-    log.flush(&txn).await?;
-    update.exec(&txn).await?;
-    txn.commit().await
+    let end = super::ends::End { update, lines: log.take() };
+    state.runner.ends.record(&state.db, end).await
 }
 
 fn run_error_json(e: &EngineError) -> String {

@@ -32,6 +32,11 @@ impl RunLog {
         }
     }
 
+    /// The lines added since the last flush, to be written by the caller.
+    pub fn take(&self) -> Vec<run_logs::ActiveModel> {
+        self.pending.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default()
+    }
+
     /// Write the lines added since the last flush. Lines that fail to write are kept for the
     /// next flush.
     pub async fn flush(&self, db: &impl ConnectionTrait) -> Result<(), DbErr> {

@@ -11,6 +11,7 @@
 //! inside a write transaction, which serialises claimers.
 
 mod claim;
+mod ends;
 mod execute;
 mod log;
 mod process;
@@ -46,15 +47,18 @@ pub struct RunnerHandle {
     slots: Arc<Semaphore>,
     /// Cancelled when the node stops: every run it executes stops with it.
     stopping: CancellationToken,
+    ends: ends::EndWriter,
 }
 
 impl RunnerHandle {
-    pub fn new(slots: usize) -> Self {
+    /// A node's runner: `slots` runs at once, their ends written to `db`. Needs a Tokio runtime.
+    pub fn new(slots: usize, db: sea_orm::DatabaseConnection) -> Self {
         Self {
             wake: Notify::new(),
             active: Mutex::default(),
             slots: Arc::new(Semaphore::new(slots)),
             stopping: CancellationToken::new(),
+            ends: ends::EndWriter::start(db),
         }
     }
 
