@@ -6,7 +6,9 @@ P1: a 2,000,000-row CSV -> filter -> derived field -> group by -> sort -> CSV, s
 P2: a service (filter + two derived fields) under wrk, 16 connections for 10 s, against
     Node-RED 4 running the same logic as http-in -> function -> http-response.
 P3: 10,000 trivial runs (a one-row job) submitted through the REST API to one node on
-    PostgreSQL: runs completed per second and submit -> start latency (p50, p99).
+    PostgreSQL: runs completed per second and submit -> start latency (p50, p99), and the CPU
+    time per run of the node and of PostgreSQL. P3_ARGS adds arguments to `tributary serve`
+    (e.g. P3_ARGS="--run-slots 32").
 """
 
 import http.cookiejar
@@ -299,6 +301,24 @@ P3_JOB = {
 }
 
 
+def cpu_seconds(pids):
+    """User + system CPU time of these processes so far (those that ended are left out)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def postgres_pids():
+    found = subprocess.run(["pgrep", "-u", "postgres", "postgres"], capture_output=True, text=True)
+    return [int(p) for p in found.stdout.split()]
+
+
 def p3(binary):
     import http.client
     import threading
@@ -315,7 +335,7 @@ def p3(binary):
     env = dict(os.environ, TRIBUTARY_ADMIN_PASSWORD=PASSWORD, RUST_LOG="warn")
     process = subprocess.Popen(
         [binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data),
-         "--database-url", f"postgres://postgres@127.0.0.1:5432/{database}", "--secret-key", "b" * 32],
+         "--database-url", f"postgres://postgres@127.0.0.1:5432/{database}", "--secret-key", "b" * 32] + os.environ.get("P3_ARGS", "").split(),
         stdout=log, stderr=log, env=env)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -337,6 +357,7 @@ def p3(binary):
                 if response.status != 202:
                     raise SystemExit(f"submit answered {response.status}")
 
+        cpu_before = (cpu_seconds([process.pid]), cpu_seconds(postgres_pids()))
         started = time.perf_counter()
         threads = [threading.Thread(target=submit, args=(P3_RUNS // P3_SUBMITTERS,)) for _ in range(P3_SUBMITTERS)]
         for t in threads:
@@ -349,6 +370,8 @@ def p3(binary):
             if left == 0:
                 break
             time.sleep(0.2)
+        node_cpu = cpu_seconds([process.pid]) - cpu_before[0]
+        postgres_cpu = cpu_seconds(postgres_pids()) - cpu_before[1]
         runs, cursor = [], None
         while True:
             page = api.call("GET", "/api/v1/runs?dataflow=p3&limit=200" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else ""))
@@ -368,6 +391,7 @@ def p3(binary):
             ("", "submit -> start p99 (ms)", f"{waits[int(len(waits) * 0.99)]:.1f}"),
             ("", "submits per second (8 clients)", f"{P3_RUNS / submitted:.0f}"),
             ("", "runs succeeded", f"{ok:,} of {len(runs):,}"),
+            ("", "CPU per run: node / PostgreSQL (ms)", f"{node_cpu * 1000 / P3_RUNS:.2f} / {postgres_cpu * 1000 / P3_RUNS:.2f}"),
         ]
     finally:
         process.terminate()

@@ -20,8 +20,7 @@ pub struct Api {
 impl Api {
     /// Sign in as `admin` at `base` (`http://host:port`).
     pub async fn sign_in(base: &str) -> anyhow::Result<Self> {
-        let client =
-            reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build()?;
+        let client = cookie_client(Duration::from_secs(30))?;
         let response = client
             .post(format!("{base}/api/v1/auth/login"))
             .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
@@ -121,6 +120,14 @@ impl Api {
             self.client.post(self.url(&format!("/api/v1/services/{name}"))).json(&json!({"rows": rows}));
         Ok(request.send().await?)
     }
+}
+
+/// A client that keeps cookies like a browser and sends the header the console sends with every
+/// request (`X-Tributary-CSRF`), without which a node refuses writes signed in by cookie.
+pub fn cookie_client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-tributary-csrf", reqwest::header::HeaderValue::from_static("1"));
+    reqwest::Client::builder().cookie_store(true).default_headers(headers).timeout(timeout).build()
 }
 
 /// The JSON body of a successful answer, or an error with the status and body.

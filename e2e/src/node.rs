@@ -227,7 +227,7 @@ impl Node {
 
     /// A client holding an admin session on this node.
     pub async fn signed_in_client(&self) -> anyhow::Result<reqwest::Client> {
-        let client = reqwest::Client::builder().cookie_store(true).build()?;
+        let client = crate::api::cookie_client(Duration::from_secs(60))?;
         let response = client
             .post(format!("{}/api/v1/auth/login", self.base))
             .json(&serde_json::json!({"username": "admin", "password": ADMIN_PASSWORD}))

@@ -71,7 +71,7 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
     browser.screenshot("03-created").await?;
 
     // The REST API sees what the console made.
-    let api = reqwest::Client::builder().cookie_store(true).build()?;
+    let api = e2e::api::cookie_client(std::time::Duration::from_secs(30))?;
     let login = api
         .post(format!("{}/api/v1/auth/login", node.base))
         .json(&serde_json::json!({"username": "admin", "password": ADMIN_PASSWORD}))

@@ -8,6 +8,7 @@
 //! - `pages`: one component per route.
 //! - `components`: what pages share: the shell (header and navigation), alerts, times.
 //! - `hooks`: reactive helpers (`use_debounced`, `use_interval`).
+//! - `json_diff`: what changed between an audit entry's before and after, key by key.
 //! - `format`, `percent`: plain functions for showing times and encoding path segments.
 //! - `wall_clock`: the local times of `datetime-local` inputs as RFC 3339 UTC for the API.
 //! - `instant`: RFC 3339 instants as numbers, and wall clocks of a time zone, without the browser.
@@ -28,6 +29,7 @@ pub mod designer;
 mod format;
 mod hooks;
 mod instant;
+pub mod json_diff;
 mod pages;
 mod percent;
 mod route;

@@ -28,6 +28,10 @@ pub enum Route {
     Service(String),
     Connections,
     Admin,
+    /// The signed-in user's API tokens.
+    Tokens,
+    /// The audit log with its filters.
+    Audit,
     Cluster,
     /// Any other path, kept so the page can say what was asked for.
     NotFound(String),
@@ -51,6 +55,8 @@ impl Route {
             ["services", name] if !name.is_empty() => Self::Service(decode_segment(name)),
             ["connections"] => Self::Connections,
             ["admin"] => Self::Admin,
+            ["tokens"] => Self::Tokens,
+            ["audit"] => Self::Audit,
             ["cluster"] => Self::Cluster,
             _ => Self::NotFound(pathname.to_owned()),
         }
@@ -71,6 +77,8 @@ impl Route {
             Self::Service(name) => format!("/services/{}", encode_segment(name)),
             Self::Connections => "/connections".into(),
             Self::Admin => "/admin".into(),
+            Self::Tokens => "/tokens".into(),
+            Self::Audit => "/audit".into(),
             Self::Cluster => "/cluster".into(),
             Self::NotFound(path) => path.clone(),
         }
@@ -85,6 +93,8 @@ impl Route {
             Self::Services | Self::Service(_) => Some("services"),
             Self::Connections => Some("connections"),
             Self::Admin => Some("admin"),
+            Self::Tokens => Some("tokens"),
+            Self::Audit => Some("audit"),
             Self::Cluster => Some("cluster"),
             Self::Login | Self::NotFound(_) => None,
         }
@@ -106,6 +116,8 @@ impl Route {
             Self::Service(name) => return format!("{name} · Services · Tributary"),
             Self::Connections => "Connections",
             Self::Admin => "Administration",
+            Self::Tokens => "API tokens",
+            Self::Audit => "Audit log",
             Self::Cluster => "Cluster",
             Self::NotFound(_) => "Page not found",
         };
@@ -141,6 +153,8 @@ mod tests {
             Route::Service("price check".into()),
             Route::Connections,
             Route::Admin,
+            Route::Tokens,
+            Route::Audit,
             Route::Cluster,
         ];
         for route in routes {

@@ -94,6 +94,9 @@ impl FromRequestParts<AppState> for Principal {
                 "sign in or send an API token (Authorization: Bearer …)",
             ));
         };
+        if matches!(presented, Presented::Cookie(_)) {
+            super::csrf::check_cookie_write(parts)?;
+        }
         let digest = match &presented {
             Presented::Bearer(secret) | Presented::Cookie(secret) => crate::auth::secret::digest(secret),
         };

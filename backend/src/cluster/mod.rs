@@ -46,6 +46,7 @@ pub fn start_background_tasks(state: &AppState, address: SocketAddr) -> Supervis
     crate::runner::start(&mut supervisor, state.clone());
     crate::scheduler::start(&mut supervisor, state.clone());
     notify::start(&mut supervisor, state.clone());
+    crate::service::call_stats::start(&mut supervisor, state.clone());
     if let Some(replica) = state.replica.clone() {
         let healthy = state.replica_healthy.clone();
         supervisor.spawn("replica-check", move |cancel| async move {

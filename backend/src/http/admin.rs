@@ -3,8 +3,7 @@
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use model::{NodeInfo, Page};
-use serde::Deserialize;
+use model::{AuditQuery, NodeInfo, Page};
 
 use super::extract::{AppJson, AppQuery};
 use crate::auth::{Permission, Principal};
@@ -22,13 +21,8 @@ async fn nodes(State(state): State<AppState>, principal: Principal) -> AppResult
     Ok(AppJson(Page { items, next_cursor: None }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AuditQuery {
-    cursor: Option<String>,
-    limit: Option<u64>,
-}
-
+/// Filters (actor, action prefix, resource, outcome, since, until) and the page; an unknown
+/// query parameter is refused so a typo does not silently show everything.
 async fn audit_log(
     State(state): State<AppState>,
     principal: Principal,
@@ -36,6 +30,6 @@ async fn audit_log(
 ) -> AppResult<AppJson<Page<AuditEvent>>> {
     principal.require(Permission::AuditView)?;
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
-    let cursor = q.cursor.as_deref();
-    Ok(AppJson(state.read(|db| async move { audit::list(&db, cursor, limit).await }).await?))
+    let q = &q;
+    Ok(AppJson(state.read(|db| async move { audit::list(&db, q, limit).await }).await?))
 }

@@ -2,11 +2,11 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use model::{LoginRequest, Me};
+use model::{ErrorCode, LoginRequest, Me};
 
 use super::extract::{AppJson, RequestMeta};
 use crate::auth::{Principal, SESSION_COOKIE};
@@ -34,10 +34,35 @@ async fn login(
     meta: RequestMeta,
     AppJson(request): AppJson<LoginRequest>,
 ) -> AppResult<Response> {
+    let ip = meta.ip.clone().unwrap_or_default();
+    let username = request.username.clone();
+    if let Err(wait) = state.login_limiter.attempt(&username, &ip) {
+        tracing::warn!(%username, %ip, "sign-in refused: too many failed attempts");
+        return Ok(too_many_attempts(wait));
+    }
     let ttl = state.config.session_ttl;
-    let session = sessions::login(&state.db, ttl, &meta.audit(&state, ""), request).await?;
+    let session = match sessions::login(&state.db, ttl, &meta.audit(&state, ""), request).await {
+        Ok(session) => session,
+        Err(err) => {
+            if err.code == ErrorCode::InvalidCredentials {
+                state.login_limiter.failed(&username, &ip);
+            }
+            return Err(err);
+        }
+    };
+    state.login_limiter.succeeded(&username, &ip);
     let set_cookie = cookie(&session.cookie_value, ttl.as_secs(), meta.https)?;
     Ok(([(SET_COOKIE, set_cookie)], AppJson(session.me)).into_response())
+}
+
+/// `429` with `Retry-After` in whole seconds, rounded up.
+fn too_many_attempts(wait: std::time::Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let error = AppError::new(
+        ErrorCode::TooManyRequests,
+        format!("too many failed sign-ins; try again in {seconds} s"),
+    );
+    ([(RETRY_AFTER, HeaderValue::from(seconds))], error).into_response()
 }
 
 async fn logout(

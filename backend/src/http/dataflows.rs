@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::extract::{AppJson, AppPath, AppQuery, RequestMeta};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, AppResult};
-use crate::service::dataflows;
+use crate::service::{dataflows, file_options};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -73,6 +73,7 @@ async fn create(
     AppJson(document): AppJson<DataflowDocument>,
 ) -> AppResult<Response> {
     principal.require(Permission::DataflowsEdit)?;
+    file_options::check(&state.config.data_dir, &document)?;
     let created =
         dataflows::create(&state.db, &meta.audit(&state, &principal.username), document, &q.comment).await?;
     with_etag(StatusCode::CREATED, created)
@@ -107,6 +108,7 @@ async fn replace(
             "send If-Match with the ETag of the version you edited, so nobody's changes are overwritten",
         ));
     };
+    file_options::check(&state.config.data_dir, &document)?;
     let ctx = meta.audit(&state, &principal.username);
     with_etag(StatusCode::OK, dataflows::replace(&state.db, &ctx, &name, tag, document, &q.comment).await?)
 }
@@ -220,6 +222,7 @@ async fn import(
     AppJson(document): AppJson<DataflowDocument>,
 ) -> AppResult<Response> {
     principal.require(Permission::DataflowsEdit)?;
+    file_options::check(&state.config.data_dir, &document)?;
     let ctx = meta.audit(&state, &principal.username);
     let comment = if q.comment.is_empty() { "imported".to_owned() } else { q.comment };
     match dataflows::get(&state.db, &document.name).await {

@@ -49,6 +49,19 @@ fn rows_response(prefix: &str, rows: Vec<u8>, suffix: &str) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
+/// Run a service call and count it in this node's per-minute summary for the audit log.
+async fn timed<T>(
+    state: &AppState,
+    name: &str,
+    principal: &Principal,
+    call: impl std::future::Future<Output = AppResult<T>>,
+) -> AppResult<T> {
+    let started = std::time::Instant::now();
+    let result = call.await;
+    state.call_stats.record(name, &principal.username, started.elapsed(), result.is_ok());
+    result
+}
+
 async fn call(
     State(state): State<AppState>,
     principal: Principal,
@@ -56,7 +69,9 @@ async fn call(
     AppJson(request): AppJson<CallRequest>,
 ) -> AppResult<Response> {
     principal.require(Permission::ServicesCall)?;
-    let rows = services::call(&state, &name, &request.rows, &request.parameters).await?;
+    let rows =
+        timed(&state, &name, &principal, services::call(&state, &name, &request.rows, &request.parameters))
+            .await?;
     Ok(rows_response(r#"{"rows":"#, rows, "}"))
 }
 
@@ -67,8 +82,11 @@ async fn call_one(
     AppQuery(fields): AppQuery<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
     principal.require(Permission::ServicesCall)?;
-    let row = services::text_row(&state, &name, &fields).await?;
-    let rows = services::call(&state, &name, &[row], &BTreeMap::new()).await?;
+    let call = async {
+        let row = services::text_row(&state, &name, &fields).await?;
+        services::call(&state, &name, &[row], &BTreeMap::new()).await
+    };
+    let rows = timed(&state, &name, &principal, call).await?;
     Ok(rows_response(r#"{"rows":"#, rows, "}"))
 }
 
@@ -93,7 +111,9 @@ async fn classic_post(
     AppJson(request): AppJson<ClassicRequest>,
 ) -> AppResult<Response> {
     principal.require(Permission::ServicesCall)?;
-    let rows = services::call(&state, &name, &request.input.row, &request.option).await?;
+    let rows =
+        timed(&state, &name, &principal, services::call(&state, &name, &request.input.row, &request.option))
+            .await?;
     Ok(rows_response(r#"{"Output":{"Row":"#, rows, "}}"))
 }
 
@@ -117,7 +137,10 @@ async fn classic_get(
             )));
         }
     }
-    let row = services::text_row(&state, &name, &data).await?;
-    let rows = services::call(&state, &name, &[row], &options).await?;
+    let call = async {
+        let row = services::text_row(&state, &name, &data).await?;
+        services::call(&state, &name, &[row], &options).await
+    };
+    let rows = timed(&state, &name, &principal, call).await?;
     Ok(rows_response(r#"{"Output":{"Row":"#, rows, "}}"))
 }

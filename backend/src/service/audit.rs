@@ -2,7 +2,8 @@
 //! state before and after.
 
 use entities::audit_events;
-use model::{ErrorCode, Page};
+use model::{AuditQuery, ErrorCode, Page};
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -76,35 +77,55 @@ pub async fn record(db: &impl ConnectionTrait, ctx: &AuditContext, entry: AuditE
     Ok(())
 }
 
-/// One row of `GET /audit`.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct AuditEvent {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub node: String,
-    pub ip: Option<String>,
-    pub action: String,
-    pub resource: Option<String>,
-    pub outcome: String,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-    pub request_id: Option<String>,
+pub use model::AuditEvent;
+
+fn parse_time(name: &str, text: Option<&str>) -> AppResult<Option<chrono::DateTime<chrono::Utc>>> {
+    text.map(|t| {
+        chrono::DateTime::parse_from_rfc3339(t).map(|t| t.with_timezone(&chrono::Utc)).map_err(|_| {
+            AppError::new(
+                ErrorCode::InvalidRequest,
+                format!("{name} must be an RFC 3339 time such as 2026-01-31T12:00:00Z, not {t:?}"),
+            )
+        })
+    })
+    .transpose()
 }
 
-/// Newest first; the cursor is the last id seen.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    cursor: Option<&str>,
-    limit: u64,
-) -> AppResult<Page<AuditEvent>> {
-    let mut query = audit_events::Entity::find().order_by_desc(audit_events::Column::Id).limit(limit + 1);
-    if let Some(cursor) = cursor {
+/// `LIKE` pattern for values starting with `prefix`, its wildcards taken literally.
+fn starts_with(prefix: &str) -> LikeExpr {
+    let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("{escaped}%")).escape('\\')
+}
+
+/// Newest first, filtered as `query` says; the cursor is the last id seen.
+pub async fn list(db: &impl ConnectionTrait, query: &AuditQuery, limit: u64) -> AppResult<Page<AuditEvent>> {
+    let since = parse_time("since", query.since.as_deref())?;
+    let until = parse_time("until", query.until.as_deref())?;
+    let mut select = audit_events::Entity::find().order_by_desc(audit_events::Column::Id).limit(limit + 1);
+    if let Some(cursor) = &query.cursor {
         let before: i64 =
             cursor.parse().map_err(|_| AppError::new(ErrorCode::InvalidRequest, "cursor is not valid"))?;
-        query = query.filter(audit_events::Column::Id.lt(before));
+        select = select.filter(audit_events::Column::Id.lt(before));
     }
-    let mut rows = query.all(db).await?;
+    if let Some(actor) = query.actor.as_deref().filter(|a| !a.is_empty()) {
+        select = select.filter(audit_events::Column::Actor.eq(actor));
+    }
+    if let Some(action) = query.action.as_deref().filter(|a| !a.is_empty()) {
+        select = select.filter(audit_events::Column::Action.like(starts_with(action)));
+    }
+    if let Some(resource) = query.resource.as_deref().filter(|r| !r.is_empty()) {
+        select = select.filter(audit_events::Column::Resource.eq(resource));
+    }
+    if let Some(outcome) = query.outcome.as_deref().filter(|o| !o.is_empty()) {
+        select = select.filter(audit_events::Column::Outcome.eq(outcome));
+    }
+    if let Some(since) = since {
+        select = select.filter(audit_events::Column::At.gte(since));
+    }
+    if let Some(until) = until {
+        select = select.filter(audit_events::Column::At.lt(until));
+    }
+    let mut rows = select.all(db).await?;
     let next_cursor = (rows.len() as u64 > limit).then(|| {
         rows.truncate(limit as usize);
         rows.last().map(|r| r.id.to_string()).unwrap_or_default()

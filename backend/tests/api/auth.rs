@@ -196,6 +196,6 @@ async fn permissions_follow_roles(app: TestApp) {
 impl TestApp {
     /// A separate cookie jar: a second person in front of the same node.
     pub fn client_for(_app: &TestApp) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).build().unwrap()
+        crate::app::cookie_client()
     }
 }

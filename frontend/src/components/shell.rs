@@ -10,13 +10,15 @@ use crate::pages::page_for;
 use crate::route::{Route, navigate};
 
 /// `(data-nav key, label, target)` in the order the navigation shows them.
-const NAV_ENTRIES: [(&str, &str, Route); 7] = [
+const NAV_ENTRIES: [(&str, &str, Route); 9] = [
     ("dataflows", "Dataflows", Route::Dataflows),
     ("runs", "Runs", Route::Runs),
     ("schedules", "Schedules", Route::Schedules),
     ("services", "Services", Route::Services),
     ("connections", "Connections", Route::Connections),
     ("admin", "Administration", Route::Admin),
+    ("tokens", "API tokens", Route::Tokens),
+    ("audit", "Audit log", Route::Audit),
     ("cluster", "Cluster", Route::Cluster),
 ];
 

@@ -1,9 +1,11 @@
-//! The form that creates an API token, and the one-time display of its secret.
+//! The form that creates an API token, and the one-time display of its secret with a copy
+//! button.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::{CreateTokenRequest, CreatedToken};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
 use crate::components::ErrorAlert;
@@ -87,6 +89,24 @@ pub fn CreateTokenForm(created: Callback<()>) -> impl IntoView {
 
 #[component]
 fn NewTokenSecret(token: CreatedToken) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    let secret = token.token.clone();
+    let copy = move |_| {
+        let clipboard = window().navigator().clipboard();
+        let secret = secret.clone();
+        spawn_local(async move {
+            // Refused without focus or permission: the secret stays on screen to select by hand.
+            let result = JsFuture::from(clipboard.write_text(&secret)).await;
+            copied.set(Some(result.is_ok()));
+        });
+    };
+    let copy_status = move || {
+        copied.get().map(|ok| {
+            let text =
+                if ok { "Copied." } else { "The browser did not allow copying; select the token instead." };
+            view! { <span id="new-token-copied" class="muted">{text}</span> }
+        })
+    };
     view! {
         <div class="secret" role="status">
             <p>
@@ -94,6 +114,10 @@ fn NewTokenSecret(token: CreatedToken) -> impl IntoView {
                 " It will not be shown again; if it is lost, revoke it and create another."
             </p>
             <code id="new-token-secret">{token.token}</code>
+            <button id="new-token-copy" type="button" class="secondary" on:click=copy>
+                "Copy"
+            </button>
+            {copy_status}
         </div>
     }
 }
