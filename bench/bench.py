@@ -8,7 +8,8 @@ P2: a service (filter + two derived fields) under wrk, 16 connections for 10 s, 
 P3: 10,000 trivial runs (a one-row job) submitted through the REST API to one node on
     PostgreSQL: runs completed per second and submit -> start latency (p50, p99), and the CPU
     time per run of the node and of PostgreSQL. P3_ARGS adds arguments to `tributary serve`
-    (e.g. P3_ARGS="--run-slots 32").
+    (e.g. P3_ARGS="--run-slots 32"), P3_DB_OPTIONS to the database URL (e.g.
+    P3_DB_OPTIONS="?sslmode=disable" for a PostgreSQL on the same host).
 """
 
 import http.cookiejar
@@ -335,7 +336,7 @@ def p3(binary):
     env = dict(os.environ, TRIBUTARY_ADMIN_PASSWORD=PASSWORD, RUST_LOG="warn")
     process = subprocess.Popen(
         [binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data),
-         "--database-url", f"postgres://postgres@127.0.0.1:5432/{database}", "--secret-key", "b" * 32] + os.environ.get("P3_ARGS", "").split(),
+         "--database-url", f"postgres://postgres@127.0.0.1:5432/{database}" + os.environ.get("P3_DB_OPTIONS", ""), "--secret-key", "b" * 32] + os.environ.get("P3_ARGS", "").split(),
         stdout=log, stderr=log, env=env)
     try:
         base = f"http://127.0.0.1:{port}"
