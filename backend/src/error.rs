@@ -21,12 +21,11 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         InvalidJson | InvalidRequest => StatusCode::BAD_REQUEST,
         Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
-        Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
-        TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        Forbidden => StatusCode::FORBIDDEN,
         NotFound | DataflowNotFound | VersionNotFound | TokenNotFound | RunNotFound | ScheduleNotFound
-        | ServiceNotFound => StatusCode::NOT_FOUND,
+        | ServiceNotFound | ConnectionNotFound => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        AlreadyExists | NotExposed | RunFinished => StatusCode::CONFLICT,
+        AlreadyExists | NotExposed | RunFinished | ConnectionInUse => StatusCode::CONFLICT,
         PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -34,13 +34,12 @@ pub struct Shared {
     pub runner: Arc<crate::runner::RunnerHandle>,
     pub services: Arc<crate::service::services::ServiceCache>,
     pub principals: Arc<crate::auth::cache::PrincipalCache>,
-    /// Failed sign-ins per user and address, counted on this node.
-    pub login_limiter: Arc<crate::auth::rate_limit::LoginLimiter>,
-    /// Service calls of the current minute, summed up for the audit log.
-    pub call_stats: Arc<crate::service::call_stats::CallStats>,
     /// Where plans execute: threads of their own, so the engine never starves the tasks that
     /// answer requests and renew leases.
     pub cpu: Arc<EngineRuntime>,
+    /// Encrypts connection passwords; `None` when the node has no secret key (then passwords
+    /// cannot be stored).
+    pub cipher: Option<crate::auth::cipher::Cipher>,
 }
 
 /// The engine's runtime; shut down in the background when the last handle goes, since a
@@ -98,17 +97,21 @@ impl AppState {
         crate::service::roles::seed_builtin_roles(&db).await?;
         crate::service::users::bootstrap_admin(&db, config.admin_password.as_ref()).await?;
         std::fs::create_dir_all(&config.data_dir)?;
+        let cipher = config.secret_key.as_ref().map(|key| crate::auth::cipher::Cipher::new(key.expose()));
+        let connections =
+            crate::service::connections::DbConnections { db: db.clone(), cipher: cipher.clone() };
         let runner = Arc::new(crate::runner::RunnerHandle::new(config.run_slots, db.clone()));
         Ok(Self(Arc::new(Shared {
             db,
             replica_healthy: Arc::new(std::sync::atomic::AtomicBool::new(replica.is_some())),
             replica,
-            engine: Arc::new(engine::Engine::new(config.data_dir.clone())),
+            engine: Arc::new(
+                engine::Engine::new(config.data_dir.clone()).with_connections(Arc::new(connections)),
+            ),
+            cipher,
             runner,
             services: Arc::default(),
             principals: Arc::default(),
-            login_limiter: Arc::default(),
-            call_stats: Arc::default(),
             cpu: Arc::new(EngineRuntime::new()?),
             node_name: config.node_name.as_str().into(),
             config: Arc::new(config),

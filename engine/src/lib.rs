@@ -12,6 +12,7 @@
 //! - [`pipeline`]: prepared plans that only filter and compute fields, run as expressions.
 //! - [`tap`]: per-port row counters inside the plan.
 //! - [`compile`]: document → DataFrames per port, sinks and the service output.
+//! - [`database`]: `read_db` and `write_db` over connections a [`ConnectionSource`] provides.
 //! - [`sink`]: writing CSV, JSON and Parquet atomically (temporary file, then rename).
 //! - [`address`]: the one-line postal address parser of the `address` module.
 //! - [`api`]: checking (problems, schemas), previews and service calls.
@@ -21,6 +22,7 @@
 pub mod address;
 pub mod api;
 pub mod compile;
+pub mod database;
 pub mod error;
 pub mod expr;
 pub mod options;
@@ -40,6 +42,7 @@ use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 pub use compile::{Compiled, Inputs, NoSubflows, Purpose, SubflowSource, compile, compile_with};
+pub use database::{ConnectionDetails, ConnectionSource, DatabaseKind, NoConnections};
 pub use error::{EngineError, EngineResult, Fault};
 pub use run::{Progress, RunMetrics, StageMetrics, execute, execute_staged, snapshot};
 
@@ -55,6 +58,8 @@ pub struct Engine {
     /// The same, free to split file scans across threads: for dataflows whose results do not
     /// depend on record order (see [`compile::order_free`]).
     parallel_session: OnceLock<SessionContext>,
+    /// Where `read_db` and `write_db` find their connections.
+    pub connections: Arc<dyn ConnectionSource>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -74,7 +79,14 @@ impl Engine {
             partitions,
             session: OnceLock::new(),
             parallel_session: OnceLock::new(),
+            connections: Arc::new(NoConnections),
         }
+    }
+
+    /// Resolve `read_db` and `write_db` connections through `source`.
+    pub fn with_connections(mut self, source: Arc<dyn ConnectionSource>) -> Self {
+        self.connections = source;
+        self
     }
 
     pub fn with_partitions(mut self, partitions: usize) -> Self {

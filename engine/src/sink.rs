@@ -110,6 +110,9 @@ fn temp_path(target: &Path, staging: Option<&Path>) -> PathBuf {
 /// Write every record of the sink's input; returns the number of records written.
 pub async fn write(sink: &Sink, cancel: &CancellationToken, staging: Option<&Path>) -> EngineResult<u64> {
     let stage = sink.stage.as_str();
+    if let Some(target) = &sink.database {
+        return crate::database::write::write(stage, &sink.input, target, cancel).await;
+    }
     let io = |what: &str, e: &dyn std::fmt::Display| {
         EngineError::external(Some(stage), format!("{what} {}: {e}", sink.path.display()))
     };

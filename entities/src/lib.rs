@@ -3,10 +3,12 @@
 //!
 //! # Layout
 //! users, roles, user_roles, sessions, api_tokens, dataflows, dataflow_versions, audit_events,
-//! nodes, runs, run_logs, schedules, schedule_fires: one module each, named after its table.
+//! nodes, runs, run_logs, schedules, schedule_fires, connections: one module each, named after
+//! its table.
 
 pub mod api_tokens;
 pub mod audit_events;
+pub mod connections;
 pub mod dataflow_versions;
 pub mod dataflows;
 pub mod nodes;

@@ -6,12 +6,14 @@
 //! - `m20261125_000001_initial`: users, roles, sessions, tokens, dataflows and versions, audit, nodes.
 //! - `m20261125_000002_runs`: the run queue and run logs.
 //! - `m20261126_000003_schedules`: schedules, their fire times, retry waits, process children.
+//! - `m20261126_000005_connections`: connections (databases, directories), passwords encrypted.
 
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial;
 mod m20261125_000002_runs;
 mod m20261126_000003_schedules;
+mod m20261126_000005_connections;
 
 pub struct Migrator;
 
@@ -22,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_initial::Migration),
             Box::new(m20261125_000002_runs::Migration),
             Box::new(m20261126_000003_schedules::Migration),
+            Box::new(m20261126_000005_connections::Migration),
         ]
     }
 }

@@ -70,6 +70,8 @@ error_codes! {
     RunNotFound => "run_not_found",
     ScheduleNotFound => "schedule_not_found",
     ServiceNotFound => "service_not_found",
+    ConnectionNotFound => "connection_not_found",
+    ConnectionInUse => "connection_in_use",
     NotExposed => "not_exposed",
     RunFinished => "run_finished",
     ServiceFailed => "service_failed",
@@ -80,8 +82,6 @@ error_codes! {
     PayloadTooLarge => "payload_too_large",
     UnsupportedMediaType => "unsupported_media_type",
     NotReady => "not_ready",
-    TooManyRequests => "too_many_requests",
-    CsrfFailed => "csrf_failed",
     Internal => "internal",
 }
 

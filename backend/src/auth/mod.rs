@@ -2,11 +2,10 @@
 //! and the [`Principal`] every handler extracts.
 
 pub mod cache;
-pub mod csrf;
+pub mod cipher;
 pub mod password;
 pub mod permission;
 pub mod principal;
-pub mod rate_limit;
 pub mod secret;
 
 pub use permission::Permission;

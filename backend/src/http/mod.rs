@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod connections;
 pub mod console;
 pub mod dataflows;
 pub mod extract;
@@ -37,6 +38,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(schedules::routes())
         .merge(services::routes())
         .merge(stages::routes())
+        .merge(connections::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()

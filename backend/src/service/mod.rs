@@ -3,9 +3,8 @@
 
 pub mod api_tokens;
 pub mod audit;
-pub mod call_stats;
+pub mod connections;
 pub mod dataflows;
-pub mod file_options;
 pub mod roles;
 pub mod runs;
 pub mod schedules;

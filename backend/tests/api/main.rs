@@ -5,16 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
 
 mod app;
-mod audit;
 mod auth;
 mod cli;
+mod connections;
 mod console;
 mod dataflows;
 mod input;
 mod processes;
 mod runs;
 mod schedules;
-mod security;
 mod services;
 mod store;
 

@@ -6,6 +6,7 @@
 //! problem at once; stages downstream of a failed one are skipped.
 
 mod combine;
+mod databases;
 mod extra;
 mod modules;
 mod relational;
@@ -58,13 +59,16 @@ pub enum Purpose {
     },
 }
 
-/// A file the run writes.
+/// A file the run writes (or, with `database`, a table).
 pub struct Sink {
     pub stage: String,
     pub format: SinkFormat,
+    /// The file; for a table, `connection/table` (what logs show).
     pub path: PathBuf,
     pub mode: WriteMode,
     pub input: DataFrame,
+    /// `write_db`: the table the records go to instead of a file.
+    pub database: Option<Box<crate::database::write::DbTarget>>,
 }
 
 pub struct Compiled {
@@ -337,11 +341,13 @@ async fn build_stage(
 ) -> EngineResult<Built> {
     let one = |df: DataFrame| Built::Ports(BTreeMap::from([("out".to_string(), df)]));
     Ok(match sc.stage.stage_type.as_str() {
-        "read_csv" | "read_json" | "read_parquet" | "read_db" => one(sources::read(sc).await?),
+        "read_csv" | "read_json" | "read_parquet" => one(sources::read(sc).await?),
+        "read_db" => one(databases::read_db(sc).await?),
         "input" => one(sources::input(sc, given_inputs.remove(sc.id()))?),
-        "write_csv" | "write_json" | "write_parquet" | "write_db" => {
+        "write_csv" | "write_json" | "write_parquet" => {
             Built::Sink(sources::sink(sc, sc.input(&inputs, "in")?)?)
         }
+        "write_db" => Built::Sink(databases::sink_db(sc, sc.input(&inputs, "in")?).await?),
         "output" => Built::Output(sc.input(&inputs, "in")?),
         "filter" => Built::Ports(relational::filter(sc, sc.input(&inputs, "in")?)?),
         "transform" => one(relational::transform(sc, sc.input(&inputs, "in")?)?),

@@ -45,12 +45,6 @@ pub(crate) fn data_type(name: &str) -> Option<DataType> {
 
 pub(crate) async fn read(sc: &StageContext<'_>) -> EngineResult<DataFrame> {
     let id = sc.id();
-    if sc.stage.stage_type == "read_db" {
-        return Err(EngineError::user(
-            id,
-            "read_db needs a database connection, and this node has none configured",
-        ));
-    }
     let raw = sc.options.str("path")?;
     let path = paths::resolve(&sc.engine.data_dir, id, raw)?;
     let path_text = path.to_string_lossy().to_string();
@@ -157,12 +151,6 @@ pub(crate) fn input(sc: &StageContext<'_>, given: Option<DataFrame>) -> EngineRe
 
 pub(crate) fn sink(sc: &StageContext<'_>, input: DataFrame) -> EngineResult<super::Sink> {
     let id = sc.id();
-    if sc.stage.stage_type == "write_db" {
-        return Err(EngineError::user(
-            id,
-            "write_db needs a database connection, and this node has none configured",
-        ));
-    }
     let path = paths::resolve(&sc.engine.data_dir, id, sc.options.str("path")?)?;
     let mode = match sc.options.str_or("mode", "overwrite")? {
         "overwrite" => WriteMode::Overwrite,
@@ -185,5 +173,5 @@ pub(crate) fn sink(sc: &StageContext<'_>, input: DataFrame) -> EngineResult<supe
             "Parquet files cannot be appended to; use overwrite or error_if_exists",
         ));
     }
-    Ok(super::Sink { stage: id.to_owned(), format, path, mode, input })
+    Ok(super::Sink { stage: id.to_owned(), format, path, mode, input, database: None })
 }

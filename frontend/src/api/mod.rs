@@ -1,10 +1,10 @@
 //! Typed client of the REST API (`/api/v1`, DESIGN §7) over the shared `model` types: one async
 //! function per endpoint the console uses.
 
-mod audit;
 mod auth;
 mod client;
 mod cluster;
+mod connections;
 mod dataflows;
 mod design;
 mod error;
@@ -13,9 +13,11 @@ mod schedules;
 mod services;
 mod tokens;
 
-pub use audit::list_audit;
 pub use auth::{login, logout, me};
 pub use cluster::list_nodes;
+pub use connections::{
+    create_connection, delete_connection, list_connections, test_connection, update_connection,
+};
 pub use dataflows::{
     create_dataflow, delete_dataflow, expose_version, get_dataflow, get_version, list_all_dataflows,
     list_dataflows, list_versions,

@@ -75,8 +75,9 @@ fn options(stage_type: &str) -> Vec<OptionSpec> {
         "read_json" => vec![path("Newline-delimited JSON file under the data directory (globs allowed)")],
         "read_parquet" => vec![path("Parquet file under the data directory (globs allowed)")],
         "read_db" => vec![
-            req("connection", T::String, "Name of a database connection"),
-            req("query", T::String, "SELECT statement to read"),
+            req("connection", T::String, "Name of a database connection (PostgreSQL, MySQL or SQLite)"),
+            opt("query", T::String, "SELECT statement to read (give this or table)"),
+            opt("table", T::String, "Table to read whole, as table or schema.table (give this or query)"),
         ],
         "input" => vec![field_list()],
         "write_csv" => vec![
@@ -89,11 +90,14 @@ fn options(stage_type: &str) -> Vec<OptionSpec> {
         "write_parquet" => vec![path("Parquet file to write"), write_mode()],
         "write_db" => vec![
             req("connection", T::String, "Name of a database connection"),
-            req("table", T::String, "Table to write"),
-            opt("mode", T::Enum, "How rows are written")
-                .values(&["insert", "upsert", "truncate_insert"])
-                .default(json!("insert")),
-            opt("key", T::Fields, "Key fields for upsert").of("in"),
+            req("table", T::String, "Table to write, as table or schema.table"),
+            opt(
+                "mode",
+                T::Enum,
+                "append: add rows; replace: delete the old rows first; create: make a new table",
+            )
+            .values(&["append", "replace", "create"])
+            .default(json!("append")),
         ],
         "filter" => vec![req(
             "predicate",

@@ -1,0 +1,83 @@
+//! `/connections`: list, read, create, update, delete, and test (really connecting).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use model::{Connection, ConnectionSpec, ConnectionTest, Page};
+
+use super::extract::{AppJson, AppPath, RequestMeta};
+use crate::auth::{Permission, Principal};
+use crate::error::AppResult;
+use crate::service::connections;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/connections", get(list).post(create))
+        .route("/connections/{name}", get(read).put(update).delete(delete))
+        .route("/connections/{name}/test", post(test))
+}
+
+async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<Connection>>> {
+    principal.require(Permission::ConnectionsView)?;
+    let items = state.read(|db| async move { connections::list(&db).await }).await?;
+    Ok(AppJson(Page { items, next_cursor: None }))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+) -> AppResult<AppJson<Connection>> {
+    principal.require(Permission::ConnectionsView)?;
+    Ok(AppJson(connections::to_model(&connections::find(&state.db, &name).await?)))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppJson(spec): AppJson<ConnectionSpec>,
+) -> AppResult<(StatusCode, AppJson<Connection>)> {
+    principal.require(Permission::ConnectionsEdit)?;
+    let ctx = meta.audit(&state, &principal.username);
+    let connection =
+        connections::create(&state.db, &ctx, state.cipher.as_ref(), &state.config.data_dir, spec).await?;
+    Ok((StatusCode::CREATED, AppJson(connection)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+    AppJson(spec): AppJson<ConnectionSpec>,
+) -> AppResult<AppJson<Connection>> {
+    principal.require(Permission::ConnectionsEdit)?;
+    let ctx = meta.audit(&state, &principal.username);
+    let cipher = state.cipher.as_ref();
+    Ok(AppJson(connections::update(&state.db, &ctx, cipher, &state.config.data_dir, &name, spec).await?))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+) -> AppResult<StatusCode> {
+    principal.require(Permission::ConnectionsEdit)?;
+    connections::delete(&state.db, &meta.audit(&state, &principal.username), &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Connects for real; a failure to connect is `ok: false` with the reason, not an error.
+async fn test(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(name): AppPath<String>,
+) -> AppResult<AppJson<ConnectionTest>> {
+    principal.require(Permission::ConnectionsView)?;
+    let cipher = state.cipher.as_ref();
+    Ok(AppJson(connections::test(&state.db, cipher, &state.config.data_dir, &name).await?))
+}
