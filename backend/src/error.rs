@@ -21,7 +21,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         InvalidJson | InvalidRequest => StatusCode::BAD_REQUEST,
         Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
-        Forbidden => StatusCode::FORBIDDEN,
+        Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
+        TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         NotFound | DataflowNotFound | VersionNotFound | TokenNotFound | RunNotFound | ScheduleNotFound
         | ServiceNotFound | ConnectionNotFound => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

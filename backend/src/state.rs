@@ -34,6 +34,10 @@ pub struct Shared {
     pub runner: Arc<crate::runner::RunnerHandle>,
     pub services: Arc<crate::service::services::ServiceCache>,
     pub principals: Arc<crate::auth::cache::PrincipalCache>,
+    /// Failed sign-ins per user and address, counted on this node.
+    pub login_limiter: Arc<crate::auth::rate_limit::LoginLimiter>,
+    /// Service calls of the current minute, summed up for the audit log.
+    pub call_stats: Arc<crate::service::call_stats::CallStats>,
     /// Where plans execute: threads of their own, so the engine never starves the tasks that
     /// answer requests and renew leases.
     pub cpu: Arc<EngineRuntime>,
@@ -112,6 +116,8 @@ impl AppState {
             runner,
             services: Arc::default(),
             principals: Arc::default(),
+            login_limiter: Arc::default(),
+            call_stats: Arc::default(),
             cpu: Arc::new(EngineRuntime::new()?),
             node_name: config.node_name.as_str().into(),
             config: Arc::new(config),

@@ -82,6 +82,8 @@ error_codes! {
     PayloadTooLarge => "payload_too_large",
     UnsupportedMediaType => "unsupported_media_type",
     NotReady => "not_ready",
+    TooManyRequests => "too_many_requests",
+    CsrfFailed => "csrf_failed",
     Internal => "internal",
 }
 

@@ -5,6 +5,7 @@
 //! # Layout
 //! - [`error`]: the error body every failing request returns, and its codes.
 //! - [`auth`]: login, the signed-in user, API tokens.
+//! - [`audit`]: audit log rows and their filters.
 //! - [`catalog`]: the stage catalog (ports, option schemas) and option checks.
 //! - [`dataflow`]: the dataflow document (stages, edges, parameters) and its structural validation.
 //! - [`runs`]: runs, service calls and previews.
@@ -13,6 +14,7 @@
 //! - [`api`]: request and response shapes of the dataflow endpoints, list pages, health.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod connections;
@@ -22,9 +24,10 @@ pub mod runs;
 pub mod schedules;
 
 pub use api::*;
+pub use audit::*;
 pub use auth::*;
-pub use catalog::{OptionSpec, OptionType, PortSpecInfo, StageSpec, catalog, check_options, stage_spec};
 pub use connections::*;
+pub use catalog::{OptionSpec, OptionType, PortSpecInfo, StageSpec, catalog, check_options, stage_spec};
 pub use dataflow::*;
 pub use error::*;
 pub use runs::*;

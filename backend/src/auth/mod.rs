@@ -3,9 +3,11 @@
 
 pub mod cache;
 pub mod cipher;
+pub mod csrf;
 pub mod password;
 pub mod permission;
 pub mod principal;
+pub mod rate_limit;
 pub mod secret;
 
 pub use permission::Permission;

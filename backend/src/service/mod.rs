@@ -4,7 +4,9 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod connections;
+pub mod call_stats;
 pub mod dataflows;
+pub mod file_options;
 pub mod roles;
 pub mod runs;
 pub mod schedules;

@@ -147,7 +147,24 @@ impl TestApp {
     }
 }
 
+/// Name and value of the header the console sends with every request: the node refuses a
+/// cookie-authenticated write without it (cross-site request forgery).
+pub const CSRF_HEADER: (&str, &str) = ("x-tributary-csrf", "1");
+
+/// Keeps cookies like a browser and sends [`CSRF_HEADER`] like the console.
 pub fn cookie_client() -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(CSRF_HEADER.0, reqwest::header::HeaderValue::from_static(CSRF_HEADER.1));
+    Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+/// Keeps cookies but sends no CSRF proof, like a page on another site would.
+pub fn bare_cookie_client() -> Client {
     Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().expect("client")
 }
 

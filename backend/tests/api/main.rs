@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
 
 mod app;
+mod audit;
 mod auth;
 mod cli;
 mod connections;
@@ -14,6 +15,7 @@ mod input;
 mod processes;
 mod runs;
 mod schedules;
+mod security;
 mod services;
 mod store;
 

@@ -1,6 +1,7 @@
 //! Typed client of the REST API (`/api/v1`, DESIGN §7) over the shared `model` types: one async
 //! function per endpoint the console uses.
 
+mod audit;
 mod auth;
 mod client;
 mod cluster;
@@ -13,6 +14,7 @@ mod schedules;
 mod services;
 mod tokens;
 
+pub use audit::list_audit;
 pub use auth::{login, logout, me};
 pub use cluster::list_nodes;
 pub use connections::{

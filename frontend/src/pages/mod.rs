@@ -1,6 +1,7 @@
 //! One component per [`Route`], and [`page_for`], which picks it.
 
 mod admin;
+mod audit;
 mod cluster;
 mod connection_form;
 mod connections;
@@ -40,6 +41,7 @@ mod service_inputs;
 mod service_result;
 mod services;
 mod token_create;
+mod tokens;
 
 pub use login::LoginPage;
 
@@ -62,6 +64,8 @@ pub fn page_for(route: Route) -> AnyView {
         Route::Service(name) => view! { <service_detail::ServicePage name /> }.into_any(),
         Route::Connections => view! { <connections::ConnectionsPage /> }.into_any(),
         Route::Admin => view! { <admin::AdminPage /> }.into_any(),
+        Route::Tokens => view! { <tokens::TokensPage /> }.into_any(),
+        Route::Audit => view! { <audit::AuditPage /> }.into_any(),
         Route::Cluster => view! { <cluster::ClusterPage /> }.into_any(),
         Route::NotFound(path) => view! { <not_found::NotFoundPage path /> }.into_any(),
     }
