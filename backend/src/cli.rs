@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `healthcheck`, and the REST clients `run`, `runs`,
-//! `schedules`.
+//! `schedules`, `users`, `tokens`.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -35,6 +35,12 @@ pub enum Command {
     /// Schedules through the REST API.
     #[command(subcommand)]
     Schedules(crate::client::SchedulesCommand),
+    /// Users through the REST API (needs users:view / users:edit).
+    #[command(subcommand)]
+    Users(crate::client::accounts::UsersCommand),
+    /// Your API tokens through the REST API.
+    #[command(subcommand)]
+    Tokens(crate::client::accounts::TokensCommand),
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +64,8 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         Command::Run(args) => crate::client::run(args).await,
         Command::Runs(command) => crate::client::runs(command).await,
         Command::Schedules(command) => crate::client::schedules(command).await,
+        Command::Users(command) => crate::client::accounts::users(command).await,
+        Command::Tokens(command) => crate::client::accounts::tokens(command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! The job executor and its listings: `tributary run`, `tributary runs list`, `tributary
 //! schedules list`. They talk to a node through the REST API with an API token, like any
-//! integration would.
+//! integration would. [`accounts`]: `tributary users …` and `tributary tokens …`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -10,6 +10,8 @@ use clap::{Args, Subcommand};
 use model::{ErrorBody, Page, Run, RunStatus, Schedule, SubmitRun};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+pub mod accounts;
 
 #[derive(Debug, Args)]
 pub struct Remote {
@@ -68,7 +70,7 @@ fn parse_param(text: &str) -> Result<(String, Value), String> {
     Ok((name.to_owned(), value))
 }
 
-struct Api {
+pub(crate) struct Api {
     client: reqwest::Client,
     base: String,
     token: Option<String>,
@@ -81,6 +83,13 @@ impl Api {
     }
 
     async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> anyhow::Result<T> {
+        let bytes = self.send_raw(request).await?;
+        serde_json::from_slice(&bytes).context("the server's answer was not understood")
+    }
+
+    /// Send, fail with the error body's code and message (and details) on an error status,
+    /// and return the body as it came.
+    async fn send_raw(&self, request: reqwest::RequestBuilder) -> anyhow::Result<Vec<u8>> {
         let request = match &self.token {
             Some(token) => request.bearer_auth(token),
             None => request,
@@ -90,11 +99,23 @@ impl Api {
         let bytes = response.bytes().await?;
         if !status.is_success() {
             match serde_json::from_slice::<ErrorBody>(&bytes) {
-                Ok(body) => bail!("{} ({status}): {}", body.error.code, body.error.message),
+                Ok(body) => {
+                    let details: Vec<String> = body
+                        .error
+                        .details
+                        .iter()
+                        .map(|d| format!("\n  - {}: {}", d.path.as_deref().unwrap_or("-"), d.message))
+                        .collect();
+                    bail!("{} ({status}): {}{}", body.error.code, body.error.message, details.concat())
+                }
                 Err(_) => bail!("the server answered {status}"),
             }
         }
-        serde_json::from_slice(&bytes).context("the server's answer was not understood")
+        Ok(bytes.to_vec())
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {

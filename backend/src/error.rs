@@ -24,9 +24,11 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
         TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         NotFound | DataflowNotFound | VersionNotFound | TokenNotFound | RunNotFound | ScheduleNotFound
-        | ServiceNotFound | ConnectionNotFound => StatusCode::NOT_FOUND,
+        | ServiceNotFound | ConnectionNotFound | UserNotFound | RoleNotFound => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        AlreadyExists | NotExposed | RunFinished | ConnectionInUse => StatusCode::CONFLICT,
+        AlreadyExists | NotExposed | RunFinished | ConnectionInUse | BuiltinRole | RoleInUse | LastAdmin => {
+            StatusCode::CONFLICT
+        }
         PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -108,7 +110,10 @@ impl IntoResponse for AppError {
         let body = ErrorBody {
             error: ErrorInfo { code: self.code.as_str().into(), message, details: self.details, request_id },
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        // Layers tell a permission denial from other 403s by the code, without the body.
+        response.extensions_mut().insert(self.code);
+        response
     }
 }
 

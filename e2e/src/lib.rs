@@ -17,11 +17,14 @@
 //! - [`scenario`]: nodes behind HAProxy, service load and slow jobs the cluster tests share.
 //! - [`browser`]: chromedriver + Chromium with a fresh profile and download directory,
 //!   screenshots under `target/`.
+//! - [`designer`]: driving the designer page (palette drops, ports, options, saves, imports,
+//!   frame timing) and the dataflows its scenarios start from.
 
 pub mod api;
 pub mod browser;
 pub mod cluster;
 pub mod dataflows;
+pub mod designer;
 pub mod haproxy;
 pub mod load;
 pub mod node;

@@ -3,7 +3,8 @@
 //!
 //! # Layout
 //! users, roles, user_roles, sessions, api_tokens, dataflows, dataflow_versions, audit_events,
-//! nodes, runs, run_logs, schedules, schedule_fires, connections: one module each, named after
+//! nodes, runs, run_logs, schedules, schedule_fires, connections, object_access: one module each,
+//! named after
 //! its table.
 
 pub mod api_tokens;
@@ -12,6 +13,7 @@ pub mod connections;
 pub mod dataflow_versions;
 pub mod dataflows;
 pub mod nodes;
+pub mod object_access;
 pub mod roles;
 pub mod run_logs;
 pub mod runs;

@@ -8,6 +8,8 @@
 //! - `pages`: one component per route.
 //! - `components`: what pages share: the shell (header and navigation), alerts, times.
 //! - `hooks`: reactive helpers (`use_debounced`, `use_interval`).
+//! - `access_rules`: the users, roles and access pages without the DOM: permission checklists,
+//!   override entries in words, form checks.
 //! - `json_diff`: what changed between an audit entry's before and after, key by key.
 //! - `format`, `percent`: plain functions for showing times and encoding path segments.
 //! - `wall_clock`: the local times of `datetime-local` inputs as RFC 3339 UTC for the API.
@@ -21,6 +23,7 @@
 //!
 //! The page itself is `index.html` with `assets/boot.js`, which loads the wasm-bindgen output.
 
+mod access_rules;
 mod api;
 mod app;
 mod charts;

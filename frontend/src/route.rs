@@ -30,6 +30,10 @@ pub enum Route {
     Admin,
     /// The signed-in user's API tokens.
     Tokens,
+    /// Users: roles, enabled, passwords.
+    Users,
+    /// Roles and their permissions.
+    Roles,
     /// The audit log with its filters.
     Audit,
     Cluster,
@@ -56,6 +60,8 @@ impl Route {
             ["connections"] => Self::Connections,
             ["admin"] => Self::Admin,
             ["tokens"] => Self::Tokens,
+            ["users"] => Self::Users,
+            ["roles"] => Self::Roles,
             ["audit"] => Self::Audit,
             ["cluster"] => Self::Cluster,
             _ => Self::NotFound(pathname.to_owned()),
@@ -78,6 +84,8 @@ impl Route {
             Self::Connections => "/connections".into(),
             Self::Admin => "/admin".into(),
             Self::Tokens => "/tokens".into(),
+            Self::Users => "/users".into(),
+            Self::Roles => "/roles".into(),
             Self::Audit => "/audit".into(),
             Self::Cluster => "/cluster".into(),
             Self::NotFound(path) => path.clone(),
@@ -94,6 +102,8 @@ impl Route {
             Self::Connections => Some("connections"),
             Self::Admin => Some("admin"),
             Self::Tokens => Some("tokens"),
+            Self::Users => Some("users"),
+            Self::Roles => Some("roles"),
             Self::Audit => Some("audit"),
             Self::Cluster => Some("cluster"),
             Self::Login | Self::NotFound(_) => None,
@@ -117,6 +127,8 @@ impl Route {
             Self::Connections => "Connections",
             Self::Admin => "Administration",
             Self::Tokens => "API tokens",
+            Self::Users => "Users",
+            Self::Roles => "Roles",
             Self::Audit => "Audit log",
             Self::Cluster => "Cluster",
             Self::NotFound(_) => "Page not found",
@@ -154,6 +166,8 @@ mod tests {
             Route::Connections,
             Route::Admin,
             Route::Tokens,
+            Route::Users,
+            Route::Roles,
             Route::Audit,
             Route::Cluster,
         ];

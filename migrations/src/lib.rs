@@ -6,6 +6,7 @@
 //! - `m20261125_000001_initial`: users, roles, sessions, tokens, dataflows and versions, audit, nodes.
 //! - `m20261125_000002_runs`: the run queue and run logs.
 //! - `m20261126_000003_schedules`: schedules, their fire times, retry waits, process children.
+//! - `m20261126_000004_access`: per-object access overrides (grant / deny).
 //! - `m20261126_000005_connections`: connections (databases, directories), passwords encrypted.
 
 pub use sea_orm_migration::prelude::*;
@@ -13,6 +14,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_initial;
 mod m20261125_000002_runs;
 mod m20261126_000003_schedules;
+mod m20261126_000004_access;
 mod m20261126_000005_connections;
 
 pub struct Migrator;
@@ -24,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_initial::Migration),
             Box::new(m20261125_000002_runs::Migration),
             Box::new(m20261126_000003_schedules::Migration),
+            Box::new(m20261126_000004_access::Migration),
             Box::new(m20261126_000005_connections::Migration),
         ]
     }

@@ -5,6 +5,7 @@
 //! # Layout
 //! - [`error`]: the error body every failing request returns, and its codes.
 //! - [`auth`]: login, the signed-in user, API tokens.
+//! - [`access`]: users, roles and per-object access overrides.
 //! - [`audit`]: audit log rows and their filters.
 //! - [`catalog`]: the stage catalog (ports, option schemas) and option checks.
 //! - [`dataflow`]: the dataflow document (stages, edges, parameters) and its structural validation.
@@ -13,6 +14,7 @@
 //! - [`connections`]: databases and directories stages use by name (password write-only).
 //! - [`api`]: request and response shapes of the dataflow endpoints, list pages, health.
 
+pub mod access;
 pub mod api;
 pub mod audit;
 pub mod auth;
@@ -23,11 +25,12 @@ pub mod error;
 pub mod runs;
 pub mod schedules;
 
+pub use access::*;
 pub use api::*;
 pub use audit::*;
 pub use auth::*;
-pub use connections::*;
 pub use catalog::{OptionSpec, OptionType, PortSpecInfo, StageSpec, catalog, check_options, stage_spec};
+pub use connections::*;
 pub use dataflow::*;
 pub use error::*;
 pub use runs::*;

@@ -1,6 +1,7 @@
 //! Who is calling and what they may do: password hashing, random secrets, permissions and roles,
-//! and the [`Principal`] every handler extracts.
+//! the [`Principal`] every handler extracts, and per-object access overrides ([`access`]).
 
+pub mod access;
 pub mod cache;
 pub mod cipher;
 pub mod csrf;

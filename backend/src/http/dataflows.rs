@@ -1,5 +1,7 @@
 //! `/dataflows`: list, create, read, replace (with `If-Match`), delete, versions, expose,
-//! validate, export and import.
+//! validate, export and import. Requests about one dataflow by path pass the access layer
+//! ([`super::object_guard`]) first; those naming it in the body (create, import) and the list
+//! apply its overrides here.
 
 use axum::Router;
 use axum::extract::State;
@@ -13,6 +15,7 @@ use model::{
 use serde::Deserialize;
 
 use super::extract::{AppJson, AppPath, AppQuery, RequestMeta};
+use crate::auth::access::{self, ObjectRef};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, AppResult};
 use crate::service::{dataflows, file_options};
@@ -62,7 +65,12 @@ async fn list(
     principal.require(Permission::DataflowsView)?;
     let limit = q.limit.unwrap_or(50).clamp(1, dataflows::MAX_PAGE);
     let (search, cursor) = (q.search.as_deref(), q.cursor.as_deref());
-    Ok(AppJson(state.read(|db| async move { dataflows::list(&db, search, cursor, limit).await }).await?))
+    let mut page = state.read(|db| async move { dataflows::list(&db, search, cursor, limit).await }).await?;
+    // Dataflows the caller is denied are not listed (the cursor still moves past them).
+    let overrides = access::overrides(&state).await?;
+    page.items
+        .retain(|d| overrides.allows(&principal, ObjectRef::Dataflow(&d.name), Permission::DataflowsView));
+    Ok(AppJson(page))
 }
 
 async fn create(
@@ -72,7 +80,8 @@ async fn create(
     AppQuery(q): AppQuery<SaveQuery>,
     AppJson(document): AppJson<DataflowDocument>,
 ) -> AppResult<Response> {
-    principal.require(Permission::DataflowsEdit)?;
+    access::require(&state, &principal, ObjectRef::Dataflow(&document.name), Permission::DataflowsEdit)
+        .await?;
     file_options::check(&state.config.data_dir, &document)?;
     let created =
         dataflows::create(&state.db, &meta.audit(&state, &principal.username), document, &q.comment).await?;
@@ -221,7 +230,8 @@ async fn import(
     AppQuery(q): AppQuery<SaveQuery>,
     AppJson(document): AppJson<DataflowDocument>,
 ) -> AppResult<Response> {
-    principal.require(Permission::DataflowsEdit)?;
+    access::require(&state, &principal, ObjectRef::Dataflow(&document.name), Permission::DataflowsEdit)
+        .await?;
     file_options::check(&state.config.data_dir, &document)?;
     let ctx = meta.audit(&state, &principal.username);
     let comment = if q.comment.is_empty() { "imported".to_owned() } else { q.comment };

@@ -2,6 +2,7 @@
 //! console, and the layers every request passes (request id, logging, body limit,
 //! compression, security headers).
 
+pub mod access;
 pub mod admin;
 pub mod auth;
 pub mod connections;
@@ -11,11 +12,14 @@ pub mod extract;
 pub mod forward;
 pub mod health;
 pub mod middleware;
+pub mod object_guard;
+pub mod roles;
 pub mod runs;
 pub mod schedules;
 pub mod services;
 pub mod stages;
 pub mod tokens;
+pub mod users;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -38,6 +42,9 @@ pub fn build_router(state: AppState) -> Router {
         .merge(schedules::routes())
         .merge(services::routes())
         .merge(stages::routes())
+        .merge(users::routes())
+        .merge(roles::routes())
+        .merge(access::routes())
         .merge(connections::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
@@ -47,6 +54,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(services::classic_routes())
         .route("/assets/{*path}", get(console::asset))
         .fallback(console_or_not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), object_guard::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), forward::forward_if_needed))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(axum::middleware::from_fn(middleware::security_headers))

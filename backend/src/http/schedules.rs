@@ -1,5 +1,6 @@
 //! `/schedules`: create, list, read, replace, delete; pause, resume, "run now" (`trigger`); the
-//! next fire times (`preview`, also for an unsaved spec) and the fire log (`fires`).
+//! next fire times (`preview`, also for an unsaved spec) and the fire log (`fires`). A
+//! schedule belongs to its dataflow: that dataflow's access overrides apply to it.
 
 use axum::Router;
 use axum::extract::State;
@@ -9,6 +10,7 @@ use model::{Page, Run, Schedule, ScheduleFire, SchedulePreview, ScheduleSpec};
 use serde::Deserialize;
 
 use super::extract::{AppJson, AppPath, AppQuery, RequestMeta};
+use crate::auth::access::{self, ObjectRef};
 use crate::auth::{Permission, Principal};
 use crate::error::AppResult;
 use crate::service::schedules;
@@ -26,9 +28,33 @@ pub fn routes() -> Router<AppState> {
         .route("/schedules/{id}/fires", get(fires))
 }
 
+/// The schedule, if the caller may do `permission` on its dataflow (overrides included).
+async fn require_on(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    permission: Permission,
+) -> AppResult<entities::schedules::Model> {
+    let row = match schedules::find(&state.db, id).await {
+        Ok(row) => row,
+        // Without the permission, "forbidden" before "not found": ids are not probed.
+        Err(err) => {
+            principal.require(permission)?;
+            return Err(err);
+        }
+    };
+    access::require(state, principal, ObjectRef::Dataflow(&row.dataflow), permission).await?;
+    Ok(row)
+}
+
 async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<Schedule>>> {
     principal.require(Permission::SchedulesView)?;
-    let items = state.read(|db| async move { schedules::list(&db).await }).await?;
+    let mut items = state.read(|db| async move { schedules::list(&db).await }).await?;
+    // Schedules of dataflows the caller is denied are not listed.
+    let overrides = access::overrides(&state).await?;
+    items.retain(|s| {
+        overrides.allows(&principal, ObjectRef::Dataflow(&s.spec.dataflow), Permission::SchedulesView)
+    });
     Ok(AppJson(Page { items, next_cursor: None }))
 }
 
@@ -38,7 +64,8 @@ async fn create(
     principal: Principal,
     AppJson(spec): AppJson<ScheduleSpec>,
 ) -> AppResult<(StatusCode, AppJson<Schedule>)> {
-    principal.require(Permission::SchedulesEdit)?;
+    access::require(&state, &principal, ObjectRef::Dataflow(&spec.dataflow), Permission::SchedulesEdit)
+        .await?;
     let schedule = schedules::create(&state.db, &meta.audit(&state, &principal.username), spec).await?;
     Ok((StatusCode::CREATED, AppJson(schedule)))
 }
@@ -48,8 +75,8 @@ async fn read(
     principal: Principal,
     AppPath(id): AppPath<String>,
 ) -> AppResult<AppJson<Schedule>> {
-    principal.require(Permission::SchedulesView)?;
-    Ok(AppJson(schedules::to_model(schedules::find(&state.db, &id).await?)))
+    let row = require_on(&state, &principal, &id, Permission::SchedulesView).await?;
+    Ok(AppJson(schedules::to_model(row)))
 }
 
 async fn replace(
@@ -59,7 +86,9 @@ async fn replace(
     AppPath(id): AppPath<String>,
     AppJson(spec): AppJson<ScheduleSpec>,
 ) -> AppResult<AppJson<Schedule>> {
-    principal.require(Permission::SchedulesEdit)?;
+    require_on(&state, &principal, &id, Permission::SchedulesEdit).await?;
+    access::require(&state, &principal, ObjectRef::Dataflow(&spec.dataflow), Permission::SchedulesEdit)
+        .await?;
     Ok(AppJson(schedules::replace(&state.db, &meta.audit(&state, &principal.username), &id, spec).await?))
 }
 
@@ -69,7 +98,7 @@ async fn delete(
     principal: Principal,
     AppPath(id): AppPath<String>,
 ) -> AppResult<StatusCode> {
-    principal.require(Permission::SchedulesEdit)?;
+    require_on(&state, &principal, &id, Permission::SchedulesEdit).await?;
     schedules::delete(&state.db, &meta.audit(&state, &principal.username), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -80,7 +109,7 @@ async fn pause(
     principal: Principal,
     AppPath(id): AppPath<String>,
 ) -> AppResult<AppJson<Schedule>> {
-    principal.require(Permission::SchedulesEdit)?;
+    require_on(&state, &principal, &id, Permission::SchedulesEdit).await?;
     Ok(AppJson(
         schedules::set_enabled(&state.db, &meta.audit(&state, &principal.username), &id, false).await?,
     ))
@@ -92,7 +121,7 @@ async fn resume(
     principal: Principal,
     AppPath(id): AppPath<String>,
 ) -> AppResult<AppJson<Schedule>> {
-    principal.require(Permission::SchedulesEdit)?;
+    require_on(&state, &principal, &id, Permission::SchedulesEdit).await?;
     Ok(AppJson(schedules::set_enabled(&state.db, &meta.audit(&state, &principal.username), &id, true).await?))
 }
 
@@ -102,7 +131,7 @@ async fn trigger(
     principal: Principal,
     AppPath(id): AppPath<String>,
 ) -> AppResult<(StatusCode, AppJson<Run>)> {
-    principal.require(Permission::DataflowsExecute)?;
+    require_on(&state, &principal, &id, Permission::DataflowsExecute).await?;
     let run = schedules::trigger(&state.db, &meta.audit(&state, &principal.username), &id).await?;
     state.runner.wake();
     Ok((StatusCode::ACCEPTED, AppJson(run)))
@@ -120,7 +149,7 @@ async fn preview(
     AppPath(id): AppPath<String>,
     AppQuery(query): AppQuery<PreviewQuery>,
 ) -> AppResult<AppJson<SchedulePreview>> {
-    principal.require(Permission::SchedulesView)?;
+    require_on(&state, &principal, &id, Permission::SchedulesView).await?;
     Ok(AppJson(schedules::preview_stored(&state.db, &id, query.count.unwrap_or(10)).await?))
 }
 
@@ -147,7 +176,7 @@ async fn fires(
     AppPath(id): AppPath<String>,
     AppQuery(query): AppQuery<FiresQuery>,
 ) -> AppResult<AppJson<Page<ScheduleFire>>> {
-    principal.require(Permission::SchedulesView)?;
+    require_on(&state, &principal, &id, Permission::SchedulesView).await?;
     let items =
         schedules::fires(&state.db, &id, query.outcome.as_deref(), query.limit.unwrap_or(100)).await?;
     Ok(AppJson(Page { items, next_cursor: None }))

@@ -1,10 +1,11 @@
 //! The rules behind the endpoints: validation, transactions, audit. Functions take any SeaORM
 //! `ConnectionTrait` where they can, so they run on the pool or inside a caller's transaction.
 
+pub mod access;
 pub mod api_tokens;
 pub mod audit;
-pub mod connections;
 pub mod call_stats;
+pub mod connections;
 pub mod dataflows;
 pub mod file_options;
 pub mod roles;

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
 
+mod access;
+mod access_table;
 mod app;
 mod audit;
 mod auth;
@@ -18,6 +20,8 @@ mod schedules;
 mod security;
 mod services;
 mod store;
+mod users;
+mod users_cli;
 
 /// Declare `sqlite::name` and `postgres::name` tests that run `name(app)` on each store.
 #[macro_export]

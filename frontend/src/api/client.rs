@@ -30,6 +30,10 @@ pub fn put(path: &str) -> RequestBuilder {
     with_headers(Request::put(&format!("{API_BASE}{path}")))
 }
 
+pub fn patch(path: &str) -> RequestBuilder {
+    with_headers(Request::patch(&format!("{API_BASE}{path}")))
+}
+
 pub fn delete(path: &str) -> RequestBuilder {
     with_headers(Request::delete(&format!("{API_BASE}{path}")))
 }
@@ -58,6 +62,11 @@ pub async fn send_json_with_status<B: Serialize, T: DeserializeOwned>(
 /// Sends a request whose answer has no body worth reading (`204 No Content`).
 pub async fn fetch_nothing(request: RequestBuilder) -> ApiResult<()> {
     send(request.build()).await.map(drop)
+}
+
+/// Sends `body` as JSON to an endpoint that answers `204 No Content`.
+pub async fn send_nothing<B: Serialize>(request: RequestBuilder, body: &B) -> ApiResult<()> {
+    send(request.json(body)).await.map(drop)
 }
 
 async fn send(request: Result<Request, gloo_net::Error>) -> ApiResult<Response> {

@@ -1,6 +1,7 @@
 //! Typed client of the REST API (`/api/v1`, DESIGN §7) over the shared `model` types: one async
 //! function per endpoint the console uses.
 
+mod access;
 mod audit;
 mod auth;
 mod client;
@@ -14,6 +15,10 @@ mod schedules;
 mod services;
 mod tokens;
 
+pub use access::{
+    create_role, create_user, dataflow_access, delete_role, list_permissions, list_roles, list_users,
+    replace_dataflow_access, replace_role, set_password, update_user,
+};
 pub use audit::list_audit;
 pub use auth::{login, logout, me};
 pub use cluster::list_nodes;

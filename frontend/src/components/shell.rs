@@ -10,7 +10,7 @@ use crate::pages::page_for;
 use crate::route::{Route, navigate};
 
 /// `(data-nav key, label, target)` in the order the navigation shows them.
-const NAV_ENTRIES: [(&str, &str, Route); 9] = [
+const NAV_ENTRIES: [(&str, &str, Route); 11] = [
     ("dataflows", "Dataflows", Route::Dataflows),
     ("runs", "Runs", Route::Runs),
     ("schedules", "Schedules", Route::Schedules),
@@ -18,6 +18,8 @@ const NAV_ENTRIES: [(&str, &str, Route); 9] = [
     ("connections", "Connections", Route::Connections),
     ("admin", "Administration", Route::Admin),
     ("tokens", "API tokens", Route::Tokens),
+    ("users", "Users", Route::Users),
+    ("roles", "Roles", Route::Roles),
     ("audit", "Audit log", Route::Audit),
     ("cluster", "Cluster", Route::Cluster),
 ];

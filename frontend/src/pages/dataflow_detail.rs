@@ -1,9 +1,10 @@
 //! `/dataflows/{name}`: one dataflow's facts, running it (jobs), its versions and its document,
-//! and deleting it.
+//! who may do what with it (access overrides), and deleting it.
 
 use leptos::prelude::*;
 use model::{Dataflow, DataflowSummary};
 
+use super::dataflow_access::AccessSection;
 use super::dataflow_delete::DeleteDataflow;
 use super::dataflow_run::RunDataflow;
 use super::dataflow_versions::{VersionsResource, VersionsSection};
@@ -85,6 +86,7 @@ fn DataflowView(dataflow: Dataflow, versions: VersionsResource, reload: Callback
             <p class="muted">"The newest version, read-only."</p>
             <pre id="dataflow-document" class="document">{document_json}</pre>
         </section>
+        <AccessSection name=name.clone() />
         <DeleteDataflow name etag />
     }
 }

@@ -5,6 +5,7 @@ mod audit;
 mod cluster;
 mod connection_form;
 mod connections;
+mod dataflow_access;
 mod dataflow_create;
 mod dataflow_delete;
 mod dataflow_detail;
@@ -15,6 +16,7 @@ mod dataflows;
 mod designer;
 mod login;
 mod not_found;
+mod roles;
 mod run_actions;
 mod run_chart;
 mod run_detail;
@@ -42,6 +44,7 @@ mod service_result;
 mod services;
 mod token_create;
 mod tokens;
+mod users;
 
 pub use login::LoginPage;
 
@@ -65,6 +68,8 @@ pub fn page_for(route: Route) -> AnyView {
         Route::Connections => view! { <connections::ConnectionsPage /> }.into_any(),
         Route::Admin => view! { <admin::AdminPage /> }.into_any(),
         Route::Tokens => view! { <tokens::TokensPage /> }.into_any(),
+        Route::Users => view! { <users::UsersPage /> }.into_any(),
+        Route::Roles => view! { <roles::RolesPage /> }.into_any(),
         Route::Audit => view! { <audit::AuditPage /> }.into_any(),
         Route::Cluster => view! { <cluster::ClusterPage /> }.into_any(),
         Route::NotFound(path) => view! { <not_found::NotFoundPage path /> }.into_any(),
