@@ -24,9 +24,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
         TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         NotFound | DataflowNotFound | VersionNotFound | TokenNotFound | RunNotFound | ScheduleNotFound
-        | ServiceNotFound | ConnectionNotFound | UserNotFound | RoleNotFound => StatusCode::NOT_FOUND,
+        | ServiceNotFound | UserNotFound | RoleNotFound | ConnectionNotFound => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        AlreadyExists | NotExposed | RunFinished | ConnectionInUse | BuiltinRole | RoleInUse | LastAdmin => {
+        AlreadyExists | NotExposed | RunFinished | BuiltinRole | RoleInUse | LastAdmin | ConnectionInUse => {
             StatusCode::CONFLICT
         }
         PreconditionFailed => StatusCode::PRECONDITION_FAILED,

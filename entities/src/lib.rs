@@ -3,8 +3,7 @@
 //!
 //! # Layout
 //! users, roles, user_roles, sessions, api_tokens, dataflows, dataflow_versions, audit_events,
-//! nodes, runs, run_logs, schedules, schedule_fires, connections, object_access: one module each,
-//! named after
+//! nodes, runs, run_logs, schedules, schedule_fires, object_access, connections: one module each, named after
 //! its table.
 
 pub mod api_tokens;

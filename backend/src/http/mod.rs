@@ -42,10 +42,10 @@ pub fn build_router(state: AppState) -> Router {
         .merge(schedules::routes())
         .merge(services::routes())
         .merge(stages::routes())
+        .merge(connections::routes())
         .merge(users::routes())
         .merge(roles::routes())
         .merge(access::routes())
-        .merge(connections::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
