@@ -44,6 +44,11 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   apt_install chromium chromium-driver postgresql-client haproxy
+  # The fuzz targets' driver (fuzz/run.sh); installed once into ~/.cargo/bin.
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    say "installing cargo-fuzz (crates.io)"
+    cargo install --locked cargo-fuzz --version '^0.13'
+  fi
 fi
 
 # One build cache for every checkout of the project on this machine.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: unit, backend integration (SQLite and PostgreSQL), and browser end-to-end
-# (real nodes, real PostgreSQL, real Chromium). Needs PostgreSQL on 127.0.0.1:5432 with trust
-# auth for user postgres; every test creates and drops its own database.
+# Runs every test: unit, backend integration (SQLite and PostgreSQL), browser end-to-end (real
+# nodes, real PostgreSQL, real Chromium), then a short fuzzing run (fuzz/run.sh; FUZZ_SECONDS
+# per target, 30 by default). Needs PostgreSQL on 127.0.0.1:5432 with trust auth for user
+# postgres; every test creates and drops its own database.
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,3 +24,6 @@ cargo test --workspace --no-run
 
 say "running the tests"
 cargo test --workspace
+
+say "fuzzing the dataflow document and expression parsers (${FUZZ_SECONDS:-30}s each)"
+fuzz/run.sh "${FUZZ_SECONDS:-30}"
