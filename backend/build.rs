@@ -112,8 +112,8 @@ fn build_console(workspace: &Path, out_dir: &Path, console_dir: &Path) -> BuildR
 /// Files smaller than this are sent as they are.
 const COMPRESS_FROM: usize = 1024;
 
-/// `pub static CONSOLE_ASSETS: &[(&str, &[u8], Option<&[u8]>)]`: URL path under `/assets/` →
-/// bytes and, for files worth it, their gzip encoding (`index.html` is served at `/` and for
+/// `pub static CONSOLE_ASSETS: &[ConsoleAsset]` (see `http/console.rs`): URL path under
+/// `/assets/` → bytes and, for files worth it, their gzip encoding (`index.html` is served at `/` and for
 /// every console route).
 fn write_asset_table(console_dir: &Path, target: &Path) -> BuildResult {
     let mut files = Vec::new();
@@ -123,7 +123,7 @@ fn write_asset_table(console_dir: &Path, target: &Path) -> BuildResult {
     if gzip_dir.exists() {
         fs::remove_dir_all(&gzip_dir)?;
     }
-    let mut code = String::from("pub static CONSOLE_ASSETS: &[(&str, &[u8], Option<&[u8]>)] = &[\n");
+    let mut code = String::from("pub static CONSOLE_ASSETS: &[ConsoleAsset] = &[\n");
     for file in files {
         let relative = file.strip_prefix(console_dir)?.to_string_lossy().replace('\\', "/");
         let gzipped = match gzip(&file, &gzip_dir.join(&relative))? {

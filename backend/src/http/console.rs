@@ -13,6 +13,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+/// An embedded file: its path under `/assets/`, its bytes, and their gzip encoding when the
+/// build made one.
+type ConsoleAsset = (&'static str, &'static [u8], Option<&'static [u8]>);
+
 include!(concat!(env!("OUT_DIR"), "/console_assets.rs"));
 
 struct Asset {
