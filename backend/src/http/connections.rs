@@ -1,4 +1,6 @@
-//! `/connections`: list, read, create, update, delete, and test (really connecting).
+//! `/connections`: list, read, create, update, delete, and test (really connecting). Requests
+//! about one connection pass its access overrides in [`super::object_guard`]; the list leaves
+//! out those the caller may not view.
 
 use axum::Router;
 use axum::extract::State;
@@ -7,6 +9,7 @@ use axum::routing::{get, post};
 use model::{Connection, ConnectionSpec, ConnectionTest, Page};
 
 use super::extract::{AppJson, AppPath, RequestMeta};
+use crate::auth::access::{self, ObjectRef};
 use crate::auth::{Permission, Principal};
 use crate::error::AppResult;
 use crate::service::connections;
@@ -21,7 +24,11 @@ pub fn routes() -> Router<AppState> {
 
 async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<Connection>>> {
     principal.require(Permission::ConnectionsView)?;
-    let items = state.read(|db| async move { connections::list(&db).await }).await?;
+    let mut items = state.read(|db| async move { connections::list(&db).await }).await?;
+    let overrides = access::overrides(&state).await?;
+    items.retain(|c| {
+        overrides.allows(&principal, ObjectRef::Connection(&c.name), Permission::ConnectionsView)
+    });
     Ok(AppJson(Page { items, next_cursor: None }))
 }
 

@@ -290,6 +290,11 @@ async fn connection_overrides(app: &TestApp, designer: &str) {
     assert_eq!(saved.status(), StatusCode::OK);
     let read = as_role(designer, Method::GET, "/connections/warehouse").send().await.unwrap();
     error_body(read, StatusCode::FORBIDDEN, "forbidden").await;
+    let listed: Value =
+        as_role(designer, Method::GET, "/connections").send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed["items"], json!([]), "the denied connection is not listed");
+    let listed: Value = app.get_json("/api/v1/connections").await;
+    assert_eq!(listed["items"][0]["name"], "warehouse");
     let wrong = json!({"entries": [{"subject": {"role": "viewer"}, "effect": "grant", "permissions": ["dataflows:view"]}]});
     let wrong =
         app.request(Method::PUT, "/api/v1/access/connection/warehouse").json(&wrong).send().await.unwrap();
