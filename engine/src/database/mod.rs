@@ -5,11 +5,13 @@
 //! - [`sql`]: identifiers quoted for each database, never spliced raw.
 //! - [`connect`]: one connection per read or write, with a short timeout; the connection test.
 //! - [`read`]: a query's columns as an arrow schema, its rows streamed as record batches.
+//! - [`values`]: database values to arrow columns.
 //! - [`write`]: records inserted in one transaction (append, replace, create).
 
 pub mod connect;
 pub mod read;
 pub mod sql;
+pub mod values;
 pub mod write;
 
 use async_trait::async_trait;

@@ -20,8 +20,9 @@ use sqlx::AssertSqlSafe;
 use tokio_util::sync::CancellationToken;
 
 use super::connect::{Access, DbConn, open};
-use super::read::{EPOCH, message};
+use super::read::message;
 use super::sql::{placeholder, quote_ident, quote_table};
+use super::values::EPOCH;
 use super::{ConnectionDetails, DatabaseKind};
 use crate::error::{EngineError, EngineResult, Fault};
 
