@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets and runs each for a bounded time; exits non-zero on the first crash.
 #   fuzz/run.sh [SECONDS] [TARGET...] [-- LIBFUZZER_FLAGS...]
+#   fuzz/run.sh document        one target for 30 s
 #   fuzz/run.sh                 every target for 30 s (what scripts/test.sh runs)
 #   fuzz/run.sh 14400 expression -- -fork=2
 # Needs cargo-fuzz (scripts/setup.sh --test installs it). libFuzzer needs nightly-only rustc
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=30
-if [ $# -gt 0 ] && [ "$1" != "--" ]; then seconds="$1"; shift; fi
+if [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds="$1"; shift; fi
 targets=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do targets+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift
