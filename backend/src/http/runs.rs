@@ -9,6 +9,7 @@ use futures::StreamExt;
 use model::{Page, Run, RunLogLine, RunStatus, SubmitRun};
 
 use super::extract::{AppJson, AppPath, AppQuery, OptionalJson, RequestMeta};
+use crate::auth::access::{self, Decision, ObjectRef};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, AppResult};
 use crate::runner::lease;
@@ -69,7 +70,17 @@ async fn list(
     AppQuery(filter): AppQuery<RunFilter>,
 ) -> AppResult<AppJson<Page<Run>>> {
     principal.require(Permission::RunsView)?;
-    Ok(AppJson(state.read(|db| runs::list_owned(db, filter.clone())).await?))
+    let mut page = state.read(|db| runs::list_owned(db, filter.clone())).await?;
+    // Runs of dataflows the caller is denied are not listed (the cursor still moves past them).
+    let overrides = access::overrides(&state).await?;
+    page.items.retain(|run| {
+        access::decide(
+            overrides.on(ObjectRef::Dataflow(&run.dataflow)),
+            &principal,
+            Permission::DataflowsView,
+        ) != Decision::Denied
+    });
+    Ok(AppJson(page))
 }
 
 async fn read(
@@ -78,7 +89,7 @@ async fn read(
     AppPath(id): AppPath<String>,
 ) -> AppResult<AppJson<Run>> {
     principal.require(Permission::RunsView)?;
-    Ok(AppJson(runs::to_model(runs::find(&state.db, &id).await?)))
+    Ok(AppJson(runs::to_model(reachable(&state, &principal, &id).await?)))
 }
 
 async fn cancel(
@@ -88,6 +99,7 @@ async fn cancel(
     AppPath(id): AppPath<String>,
 ) -> AppResult<AppJson<Run>> {
     principal.require(Permission::RunsCancel)?;
+    reachable(&state, &principal, &id).await?;
     let run = runs::cancel(&state.db, &meta.audit(&state, &principal.username), &id).await?;
     state.runner.cancel_local(&id);
     Ok(AppJson(run))
@@ -99,7 +111,18 @@ async fn logs(
     AppPath(id): AppPath<String>,
 ) -> AppResult<AppJson<Page<RunLogLine>>> {
     principal.require(Permission::RunsView)?;
+    reachable(&state, &principal, &id).await?;
     Ok(AppJson(Page { items: runs::logs(&state.db, &id).await?, next_cursor: None }))
+}
+
+/// Run `id`, unless the caller is denied its dataflow: then its runs are out of reach too.
+async fn reachable(state: &AppState, principal: &Principal, id: &str) -> AppResult<entities::runs::Model> {
+    let row = runs::find(&state.db, id).await?;
+    let dataflow = ObjectRef::Dataflow(&row.dataflow);
+    if access::check(state, principal, dataflow, Permission::DataflowsView).await? == Decision::Denied {
+        return Err(access::denied(dataflow, Permission::DataflowsView));
+    }
+    Ok(row)
 }
 
 /// How often the event stream looks for changes.
@@ -113,7 +136,7 @@ async fn events(
     AppPath(id): AppPath<String>,
 ) -> AppResult<Sse<impl futures::Stream<Item = Result<Event, std::convert::Infallible>>>> {
     principal.require(Permission::RunsView)?;
-    runs::find(&state.db, &id).await?;
+    reachable(&state, &principal, &id).await?;
     let start = EventsState { state, id, last_run: None, last_log: 0, done: false, first: true };
     let stream = futures::stream::unfold(start, |mut s| async move {
         if s.done {

@@ -212,6 +212,23 @@ async fn overrides_grant_and_deny_one_dataflow(app: TestApp) {
     // Everyone else still sees spare.
     let seen = as_role(operator.clone(), Method::GET, "/dataflows/spare".into()).send().await.unwrap();
     assert_eq!(seen.status(), StatusCode::OK);
+    // Its runs are out of the designer's reach too: not listed, not readable, not cancellable.
+    let spare_run: Run = app.post_json("/api/v1/dataflows/spare/runs", &json!({})).await;
+    for (method, path) in [
+        (Method::GET, format!("/runs/{}", spare_run.id)),
+        (Method::GET, format!("/runs/{}/logs", spare_run.id)),
+        (Method::GET, format!("/runs/{}/events", spare_run.id)),
+        (Method::POST, format!("/runs/{}/cancel", spare_run.id)),
+    ] {
+        let response = as_role(designer.clone(), method.clone(), path.clone()).send().await.unwrap();
+        error_body(response, StatusCode::FORBIDDEN, "forbidden").await;
+    }
+    let listed: Page<Run> =
+        as_role(designer.clone(), Method::GET, "/runs".into()).send().await.unwrap().json().await.unwrap();
+    assert!(listed.items.iter().all(|r| r.dataflow != "spare"), "the designer sees a run of spare");
+    let read =
+        as_role(operator.clone(), Method::GET, format!("/runs/{}", spare_run.id)).send().await.unwrap();
+    assert_eq!(read.status(), StatusCode::OK, "others still read it");
 
     // A deny for a role covers its holders; here only for calling the service.
     access(
