@@ -103,21 +103,23 @@ fn nesting_bound(tokens: &[Token]) -> usize {
     deepest
 }
 
-/// The most dots in one field path: dots between names, indexes and brackets, with no operator,
-/// comma or keyword in between.
+/// The most dots in one field path: dots between names (keywords too, right after a dot),
+/// indexes and brackets, with no operator, comma or keyword in between.
 fn longest_path(tokens: &[Token]) -> usize {
-    let (mut dots, mut longest) = (0usize, 0usize);
+    let (mut dots, mut longest, mut after_dot) = (0usize, 0usize, false);
     for token in tokens {
         match token {
+            Token::Whitespace(_) => continue,
             Token::Period => {
                 dots += 1;
                 longest = longest.max(dots);
             }
             Token::LBracket | Token::RBracket => {}
-            Token::Word(_) if keyword(token).is_none_or(|k| k == Keyword::NoKeyword) => {}
+            Token::Word(_) if after_dot || keyword(token).is_none_or(|k| k == Keyword::NoKeyword) => {}
             token if is_operand(token) => {}
             _ => dots = 0,
         }
+        after_dot = *token == Token::Period;
     }
     longest
 }

@@ -86,6 +86,9 @@ fn a_broken_long_field_path_is_refused_at_once() {
     assert!(err.message.contains("field path of more than 8 dots"), "{}", err.message);
     let indexed = format!("{}.", ["f[1]"; 12].join("."));
     assert!(parse(&input(), "p", "predicate", &indexed).is_err());
+    // Also found by fuzzing (fuzz/corpus/expression/keyword-broken-path): keywords as path parts.
+    let keywords = format!("{}.", ["a.EXISTS"; 12].join("."));
+    assert!(parse(&input(), "p", "predicate", &keywords).expect_err("refused").message.contains("dots"));
 }
 
 #[test]
@@ -94,6 +97,8 @@ fn short_field_paths_and_decimals_stay_allowed() {
     assert_eq!(longest_path(&tokens("a.b.c + 1.5 + x.y")), 2);
     assert_eq!(longest_path(&tokens("s['k'].a[1].b")), 2);
     assert_eq!(longest_path(&tokens(&vec!["t.a"; 50].join(" + "))), 1);
+    assert_eq!(longest_path(&tokens(&vec!["t.a"; 50].join(" AND "))), 1);
+    assert_eq!(longest_path(&tokens("t.name.end")), 2);
     // A short path reaches the parser, which judges it (here: no such field).
     let err = parse(&input(), "p", "predicate", "record.address.city = 'x'").expect_err("no field");
     assert!(!err.message.contains("dots"), "{}", err.message);
