@@ -32,7 +32,7 @@ const NO_CONNECTIONS: &str = "No connections yet. A connection holds the address
 enum Editing {
     Closed,
     New,
-    Existing(Connection),
+    Existing(Box<Connection>),
 }
 
 /// Where a connection points, in one line.
@@ -146,7 +146,7 @@ pub fn ConnectionsPage() -> impl IntoView {
         Editing::Closed => ().into_any(),
         Editing::New => view! { <ConnectionEditor editing=None saved cancel /> }.into_any(),
         Editing::Existing(connection) => {
-            view! { <ConnectionEditor editing=Some(connection) saved cancel /> }.into_any()
+            view! { <ConnectionEditor editing=Some(*connection) saved cancel /> }.into_any()
         }
     };
 
@@ -209,7 +209,7 @@ fn ConnectionTable(
                         type="button"
                         class="secondary"
                         data-edit=name.clone()
-                        on:click=move |_| editing.set(Editing::Existing(edited.clone()))
+                        on:click=move |_| editing.set(Editing::Existing(Box::new(edited.clone())))
                     >
                         "Edit"
                     </button>
