@@ -16,6 +16,11 @@
 //! - [`shutdown`]: signals, draining and the supervisor of background tasks.
 //! - [`telemetry`]: tracing set-up.
 
+/// Stack of every runtime thread. Planning walks an expression recursively, and DataFusion
+/// inlines derived fields into the expressions that use them, so nested fields add up; 2 MiB
+/// (the default) is not enough for the deepest expressions the engine accepts.
+pub const THREAD_STACK_BYTES: usize = 8 * 1024 * 1024;
+
 pub mod auth;
 pub mod cli;
 pub mod client;

@@ -12,7 +12,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = backend::cli::Cli::parse();
-    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    match tokio::runtime::Builder::new_multi_thread()
+        .thread_stack_size(backend::THREAD_STACK_BYTES)
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime.block_on(backend::cli::dispatch(cli)),
         Err(err) => {
             eprintln!("tributary: cannot start the async runtime: {err}");

@@ -56,6 +56,7 @@ impl EngineRuntime {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(threads)
             .thread_name("engine")
+            .thread_stack_size(crate::THREAD_STACK_BYTES)
             .enable_all()
             .build()?;
         Ok(Self(Some(runtime)))
