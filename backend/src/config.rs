@@ -79,7 +79,7 @@ pub struct ConfigArgs {
     /// How long a node may go without renewing a run before another node takes it over [default: 30s].
     #[arg(long, env = "TRIBUTARY_RUN_LEASE")]
     pub run_lease: Option<String>,
-    /// How many runs a node executes at once [default: 4 × the number of cores, at least 8].
+    /// How many runs a node executes at once [default: 16 × the number of cores, at least 32, at most 256].
     #[arg(long, env = "TRIBUTARY_RUN_SLOTS")]
     pub run_slots: Option<usize>,
     /// How long finished runs and their logs are kept, e.g. `30d` [default: 30d].
@@ -191,7 +191,8 @@ impl Config {
         // A run's plan works on the engine's threads (one per core) whatever the slots, so slots
         // bound how many runs are in progress, not the CPU they take: short runs spend most of
         // their time waiting for the database.
-        let default_slots = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2) * 4;
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        let default_slots = (cores * 16).min(256);
         let run_slots = args.run_slots.or(file.run_slots).unwrap_or(default_slots);
         if !(1..=256).contains(&run_slots) {
             errors.push("run_slots: must be 1 to 256".into());
