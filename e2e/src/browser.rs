@@ -110,6 +110,17 @@ impl Browser {
         .await
     }
 
+    /// Fills in and submits the console's sign-in form (whatever it was showing before).
+    pub async fn sign_in(&self, username: &str, password: &str) -> WebDriverResult<()> {
+        let field = self.element(By::Id("username")).await?;
+        field.clear().await?;
+        field.send_keys(username).await?;
+        let field = self.element(By::Id("password")).await?;
+        field.clear().await?;
+        field.send_keys(password).await?;
+        self.element(By::Id("login-submit")).await?.click().await
+    }
+
     pub async fn screenshot(&self, step: &str) -> anyhow::Result<PathBuf> {
         let path = self.screenshots.join(format!("{step}.png"));
         self.driver.screenshot(&path).await?;

@@ -36,26 +36,15 @@ async fn journey(node: &Node, scenario: &str) -> anyhow::Result<()> {
     result
 }
 
-async fn sign_in(browser: &Browser, password: &str) -> anyhow::Result<()> {
-    let username = browser.element(By::Id("username")).await?;
-    username.clear().await?;
-    username.send_keys("admin").await?;
-    let field = browser.element(By::Id("password")).await?;
-    field.clear().await?;
-    field.send_keys(password).await?;
-    browser.element(By::Id("login-submit")).await?.click().await?;
-    Ok(())
-}
-
 async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
     browser.driver.goto(format!("{}/", node.base)).await?;
 
-    sign_in(browser, "not-the-password").await?;
+    browser.sign_in("admin", "not-the-password").await?;
     let error = browser.element(By::Id("login-error")).await?;
     assert!(error.text().await?.to_lowercase().contains("wrong"), "login error says what went wrong");
     browser.screenshot("01-wrong-password").await?;
 
-    sign_in(browser, ADMIN_PASSWORD).await?;
+    browser.sign_in("admin", ADMIN_PASSWORD).await?;
     let nav = browser.element(By::Id("main-nav")).await?;
     for section in SECTIONS {
         nav.find(By::Css(format!("a[data-nav='{section}']"))).await?;

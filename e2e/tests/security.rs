@@ -21,22 +21,11 @@ async fn tokens_and_audit_log_in_the_console() -> anyhow::Result<()> {
     result
 }
 
-async fn sign_in(browser: &Browser, password: &str) -> anyhow::Result<()> {
-    let username = browser.element(By::Id("username")).await?;
-    username.clear().await?;
-    username.send_keys("admin").await?;
-    let field = browser.element(By::Id("password")).await?;
-    field.clear().await?;
-    field.send_keys(password).await?;
-    browser.element(By::Id("login-submit")).await?.click().await?;
-    Ok(())
-}
-
 async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
     browser.driver.goto(format!("{}/", node.base)).await?;
-    sign_in(browser, "not-the-password").await?;
+    browser.sign_in("admin", "not-the-password").await?;
     browser.element(By::Id("login-error")).await?;
-    sign_in(browser, ADMIN_PASSWORD).await?;
+    browser.sign_in("admin", ADMIN_PASSWORD).await?;
 
     // Tokens: create one; the secret is shown once and works as a bearer token.
     browser.element(By::Css("#main-nav a[data-nav='tokens']")).await?.click().await?;
