@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `healthcheck`, and the REST clients `run`, `runs`,
-//! `schedules`, `users`, `tokens`.
+//! `schedules`, `users`, `tokens`, `export`, `import`.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -41,6 +41,12 @@ pub enum Command {
     /// Your API tokens through the REST API.
     #[command(subcommand)]
     Tokens(crate::client::accounts::TokensCommand),
+    /// Write every dataflow, schedule, connection (without secrets) and custom role to a
+    /// directory of JSON files, through the REST API.
+    Export(crate::client::transfer::ExportArgs),
+    /// Create or update on a node what an export directory holds; importing it again changes
+    /// nothing.
+    Import(crate::client::transfer::ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +72,8 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         Command::Schedules(command) => crate::client::schedules(command).await,
         Command::Users(command) => crate::client::accounts::users(command).await,
         Command::Tokens(command) => crate::client::accounts::tokens(command).await,
+        Command::Export(args) => crate::client::transfer::export(args).await,
+        Command::Import(args) => crate::client::transfer::import(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! The job executor and its listings: `tributary run`, `tributary runs list`, `tributary
 //! schedules list`. They talk to a node through the REST API with an API token, like any
-//! integration would. [`accounts`]: `tributary users …` and `tributary tokens …`.
+//! integration would. [`accounts`]: `tributary users …` and `tributary tokens …`;
+//! [`transfer`]: `tributary export` and `tributary import`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub mod accounts;
+pub mod transfer;
 
 #[derive(Debug, Args)]
 pub struct Remote {

@@ -20,6 +20,7 @@ mod schedules;
 mod security;
 mod services;
 mod store;
+mod transfer_cli;
 mod users;
 mod users_cli;
 
