@@ -6,6 +6,7 @@
 //! - [`format`]: the files, the format version and its upgrades, reading and checking an export.
 //! - [`export`]: reading a node into a directory.
 //! - [`import`]: making a node hold what a directory holds.
+//! - [`order`]: subflows before jobs before process flows.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,7 @@ use super::Remote;
 pub mod export;
 pub mod format;
 pub mod import;
+pub mod order;
 
 pub use export::export;
 pub use import::import;

@@ -252,11 +252,12 @@ async fn a_newer_format_version_is_refused_and_nothing_is_imported() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_malformed_dataflow_file_is_named_and_nothing_is_imported() {
+async fn a_malformed_or_missing_file_is_named_and_nothing_is_imported() {
     let (source, target) = (TestApp::sqlite().await, TestApp::sqlite().await);
     let dir = tempfile::tempdir().unwrap();
     export_populated(&source, dir.path()).await;
     let path = dir.path().join("dataflows/taxed-orders.json");
+    let original = std::fs::read_to_string(&path).unwrap();
     let mut file = read_json(&path);
     file["document"]["stages"] = json!("not a list");
     std::fs::write(&path, file.to_string()).unwrap();
@@ -277,5 +278,14 @@ async fn a_malformed_dataflow_file_is_named_and_nothing_is_imported() {
     assert!(
         !refused.status.success() && out(&refused).contains("dataflows/taxed-orders.json is not valid JSON")
     );
+    assert_untouched(&target).await;
+
+    // A file missing from a copy is noticed by the manifest's counts.
+    std::fs::write(&path, original).unwrap();
+    std::fs::remove_file(dir.path().join("schedules/nightly-run.json")).unwrap();
+    let refused = tributary(&target, &token, &["import", dir_arg]).await;
+    let text = out(&refused);
+    assert!(!refused.status.success() && text.contains("manifest.json: lists 1 role(s)"), "{text}");
+    assert!(text.contains("0 schedule(s); the copy is incomplete"), "{text}");
     assert_untouched(&target).await;
 }

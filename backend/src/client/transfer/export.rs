@@ -59,14 +59,7 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         not_included: NOT_INCLUDED.iter().map(|s| s.to_string()).collect(),
     };
     write(&args.dir, &files, &to_pretty(&manifest)?)?;
-    println!(
-        "exported {} role(s), {} connection(s), {} dataflow(s), {} schedule(s) to {}",
-        counts.roles,
-        counts.connections,
-        counts.dataflows,
-        counts.schedules,
-        args.dir.display()
-    );
+    println!("exported {counts} to {}", args.dir.display());
     let secrets: Vec<&str> = connections
         .iter()
         .filter(|c| !c.secrets_to_set.is_empty())

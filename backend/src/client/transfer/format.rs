@@ -2,7 +2,7 @@
 //! two exports diff line by line; reading one back upgrades older format versions and names
 //! every problem with its file before anything is imported.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -12,6 +12,8 @@ use model::{
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use super::order::dependency_order;
 
 /// What `manifest.json` says the directory is.
 pub const FORMAT: &str = "tributary-export";
@@ -46,6 +48,16 @@ pub struct Counts {
     pub connections: usize,
     pub dataflows: usize,
     pub schedules: usize,
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { roles, connections, dataflows, schedules } = self;
+        write!(
+            f,
+            "{roles} role(s), {connections} connection(s), {dataflows} dataflow(s), {schedules} schedule(s)"
+        )
+    }
 }
 
 /// `dataflows/<name>.json`: the newest version, and the exposed one when it is older.
@@ -181,8 +193,8 @@ fn read_folder(dir: &Path, folder: &'static str) -> anyhow::Result<Vec<(String, 
         .collect()
 }
 
-/// Read and check the export in `dir`: every problem of every file is listed at once.
-pub fn read(dir: &Path) -> anyhow::Result<Export> {
+/// The manifest (after checking it is one) and every file, as JSON, with the format version.
+fn read_raw(dir: &Path) -> anyhow::Result<(u32, RawExport)> {
     if !dir.join(MANIFEST).is_file() {
         bail!("{} has no {MANIFEST}: it is not a tributary export", dir.display());
     }
@@ -198,7 +210,13 @@ pub fn read(dir: &Path) -> anyhow::Result<Export> {
     for folder in FOLDERS {
         folders.insert(folder, read_folder(dir, folder)?);
     }
-    let raw = upgrade(u32::try_from(version).unwrap_or(u32::MAX), RawExport { manifest, folders })?;
+    Ok((u32::try_from(version).unwrap_or(u32::MAX), RawExport { manifest, folders }))
+}
+
+/// Read and check the export in `dir`: every problem of every file is listed at once.
+pub fn read(dir: &Path) -> anyhow::Result<Export> {
+    let (version, raw) = read_raw(dir)?;
+    let raw = upgrade(version, raw)?;
     let mut problems = Problems::default();
     let manifest: Option<Manifest> = problems.parse(MANIFEST, raw.manifest);
     let mut folders = raw.folders;
@@ -222,7 +240,7 @@ pub fn read(dir: &Path) -> anyhow::Result<Export> {
     {
         problems.add(
             MANIFEST,
-            format!("counts {:?} but the folders hold {found:?}; the copy is incomplete", manifest.counts),
+            format!("lists {} but the folders hold {found}; the copy is incomplete", manifest.counts),
         );
     }
     check_connections(&connections, &mut problems);
@@ -335,108 +353,9 @@ fn check_schedules(schedules: &[ScheduleSpec], dataflows: &[DataflowFile], probl
     }
 }
 
-/// The dataflows a document embeds (`subflow`) or runs (`run_job`), by name.
-fn uses(document: &DataflowDocument) -> impl Iterator<Item = &str> {
-    document
-        .stages
-        .iter()
-        .filter(|s| matches!(s.stage_type.as_str(), "subflow" | "run_job"))
-        .filter_map(|s| s.options.get("dataflow").and_then(Value::as_str))
-}
-
-fn kind_rank(kind: DataflowKind) -> u8 {
-    match kind {
-        DataflowKind::Subflow => 0,
-        DataflowKind::Job => 1,
-        DataflowKind::Service => 2,
-        DataflowKind::Process => 3,
-    }
-}
-
-/// Dataflows in an order where each comes after the others of the export it uses: subflows
-/// before the subflows and jobs that embed them, jobs before the process flows that run them;
-/// among those free to go, subflows, jobs, services, process flows, then by name. `Err` names
-/// the dataflows that use each other in a cycle.
-pub fn dependency_order(dataflows: Vec<DataflowFile>) -> Result<Vec<DataflowFile>, Vec<String>> {
-    let names: BTreeSet<String> = dataflows.iter().map(|d| d.name().to_owned()).collect();
-    let mut waiting: BTreeMap<String, (DataflowFile, BTreeSet<String>)> = BTreeMap::new();
-    for file in dataflows {
-        let needs: BTreeSet<String> = uses(&file.document)
-            .chain(file.exposed_document.iter().flat_map(uses))
-            .filter(|n| names.contains(*n) && *n != file.name())
-            .map(str::to_owned)
-            .collect();
-        waiting.insert(file.name().to_owned(), (file, needs));
-    }
-    let mut ordered = Vec::with_capacity(waiting.len());
-    loop {
-        let next = waiting
-            .iter()
-            .filter(|(_, (_, needs))| needs.is_empty())
-            .map(|(name, (file, _))| (kind_rank(file.document.kind), name.clone()))
-            .min();
-        let Some((_, name)) = next else { break };
-        if let Some((file, _)) = waiting.remove(&name) {
-            ordered.push(file);
-        }
-        for (_, needs) in waiting.values_mut() {
-            needs.remove(&name);
-        }
-    }
-    if waiting.is_empty() { Ok(ordered) } else { Err(waiting.into_keys().collect()) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn dataflow(name: &str, kind: &str, uses: &[&str]) -> DataflowFile {
-        let stage = if kind == "process" { "run_job" } else { "subflow" };
-        let stages: Vec<Value> = uses
-            .iter()
-            .enumerate()
-            .map(|(i, u)| serde_json::json!({"id": format!("s{i}"), "type": stage, "options": {"dataflow": u}}))
-            .collect();
-        let document =
-            serde_json::from_value(serde_json::json!({"name": name, "kind": kind, "stages": stages}))
-                .expect("document");
-        DataflowFile {
-            version: 1,
-            document,
-            exposed_version: None,
-            exposed_document: None,
-            access: ObjectAccess::default(),
-        }
-    }
-
-    fn order(files: Vec<DataflowFile>) -> Result<Vec<String>, Vec<String>> {
-        dependency_order(files).map(|o| o.iter().map(|d| d.name().to_owned()).collect())
-    }
-
-    #[test]
-    fn subflows_come_before_jobs_before_process_flows() {
-        let files = vec![
-            dataflow("a-process", "process", &["b-job"]),
-            dataflow("b-job", "job", &["z-outer"]),
-            dataflow("z-outer", "subflow", &["a-inner"]),
-            dataflow("a-inner", "subflow", &[]),
-            dataflow("c-job", "job", &["not-exported"]),
-        ];
-        assert_eq!(
-            order(files),
-            Ok(vec!["a-inner".into(), "z-outer".into(), "b-job".into(), "c-job".into(), "a-process".into()])
-        );
-    }
-
-    #[test]
-    fn a_cycle_is_named() {
-        let files = vec![
-            dataflow("x", "subflow", &["y"]),
-            dataflow("y", "subflow", &["x"]),
-            dataflow("ok", "job", &[]),
-        ];
-        assert_eq!(order(files), Err(vec!["x".into(), "y".into()]));
-    }
 
     #[test]
     fn keys_are_sorted_at_every_depth_and_arrays_keep_their_order() {

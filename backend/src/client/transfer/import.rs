@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::bail;
 use model::{
     AccessEntry, Connection, Dataflow, DataflowDocument, DataflowKind, DataflowSummary, DataflowVersion,
-    ObjectAccess, Page, Role, RoleSpec, Schedule, Subject, User, VersionInfo,
+    ObjectAccess, Page, Role, RoleSpec, Schedule, ScheduleSpec, Subject, User, VersionInfo,
 };
 
 use super::ImportArgs;
@@ -77,21 +77,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         let changed = import_access(&api, "dataflow", file.name(), &file.access, &node).await?;
         tally.note(format!("dataflow {}", file.name()), changed);
     }
-    for spec in &export.schedules {
-        let outcome = match node.schedules.get(&spec.name) {
-            None => {
-                api.send_raw(api.client.post(api.url("/schedules")).json(spec)).await?;
-                Outcome::Created
-            }
-            Some(existing) if existing.spec == *spec => Outcome::Unchanged,
-            Some(existing) => {
-                let url = api.url(&format!("/schedules/{}", existing.id));
-                api.send_raw(api.client.put(url).json(spec)).await?;
-                Outcome::Updated
-            }
-        };
-        tally.note(format!("schedule {}", spec.name), outcome);
-    }
+    import_schedules(&api, &export.schedules, &node, &mut tally).await?;
     for (object, outcome) in &tally.0 {
         match outcome {
             Outcome::Created => println!("created {object}"),
@@ -181,6 +167,31 @@ async fn check_against(api: &Api, export: &Export, node: &Node) -> anyhow::Resul
     if !problems.is_empty() {
         let list: String = problems.iter().map(|p| format!("\n  - {p}")).collect();
         bail!("the export cannot be imported into {}; nothing was changed:{list}", api.base);
+    }
+    Ok(())
+}
+
+/// Schedules are matched by name (unique on a node).
+async fn import_schedules(
+    api: &Api,
+    schedules: &[ScheduleSpec],
+    node: &Node,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    for spec in schedules {
+        let outcome = match node.schedules.get(&spec.name) {
+            None => {
+                api.send_raw(api.client.post(api.url("/schedules")).json(spec)).await?;
+                Outcome::Created
+            }
+            Some(existing) if existing.spec == *spec => Outcome::Unchanged,
+            Some(existing) => {
+                let url = api.url(&format!("/schedules/{}", existing.id));
+                api.send_raw(api.client.put(url).json(spec)).await?;
+                Outcome::Updated
+            }
+        };
+        tally.note(format!("schedule {}", spec.name), outcome);
     }
     Ok(())
 }
