@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tributary needs on Debian with rustup: the wasm32 target
-# for the console, and for tests Chromium, chromedriver, the PostgreSQL client and HAProxy (the
-# balancer of the cluster scenarios). Safe to run again: it installs only what is missing.
+# for the console, and for tests Chromium, chromedriver, the PostgreSQL client, HAProxy (the
+# balancer of the cluster scenarios), cargo-fuzz and schemathesis. Safe to run again: it installs
+# only what is missing.
 # Sourced by run.sh and test.sh.
 #   setup.sh          build tools only
 #   setup.sh --test   also the test tools
@@ -49,6 +50,21 @@ if [ "${1:-}" = "--test" ]; then
     say "installing cargo-fuzz (crates.io)"
     cargo install --locked cargo-fuzz --version '^0.13'
   fi
+  # schemathesis (PyPI) checks the API against its OpenAPI document (scripts/api_fuzz.py); it
+  # lives in a virtual environment of its own beside the build cache.
+  api_venv="$HOME/.cache/tributary/venv"
+  if [ ! -x "$api_venv/bin/schemathesis" ]; then
+    command -v python3 >/dev/null 2>&1 || apt_install python3
+    rm -rf "$api_venv"
+    if ! python3 -m venv "$api_venv" >/dev/null 2>&1; then
+      rm -rf "$api_venv"
+      apt_install python3-venv
+      python3 -m venv "$api_venv"
+    fi
+    say "installing schemathesis (PyPI)"
+    "$api_venv/bin/pip" install -q --disable-pip-version-check 'schemathesis==4.32.5'
+  fi
+  export PATH="$api_venv/bin:$PATH"
 fi
 
 # One build cache for every checkout of the project on this machine.

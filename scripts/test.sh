@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit, backend integration (SQLite and PostgreSQL), browser end-to-end (real
-# nodes, real PostgreSQL, real Chromium), then a short fuzzing run (fuzz/run.sh; FUZZ_SECONDS
+# nodes, real PostgreSQL, real Chromium), schemathesis against the API's OpenAPI document
+# (scripts/api_fuzz.py), then a short fuzzing run (fuzz/run.sh; FUZZ_SECONDS
 # per target, 30 by default). Needs PostgreSQL on 127.0.0.1:5432 with trust auth for user
 # postgres; every test creates and drops its own database.
 
@@ -24,6 +25,9 @@ cargo test --workspace --no-run
 
 say "running the tests"
 cargo test --workspace
+
+say "checking the API against its OpenAPI document (schemathesis, ${API_FUZZ_EXAMPLES:-25} examples per operation)"
+python3 scripts/api_fuzz.py "$CARGO_TARGET_DIR/debug/tributary"
 
 say "fuzzing the dataflow document and expression parsers (${FUZZ_SECONDS:-30}s each)"
 fuzz/run.sh "${FUZZ_SECONDS:-30}"

@@ -2,9 +2,10 @@
 //! `/dataflows/{name}/access` (and `/connections/{name}/access`) send and receive.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A user as listed; the password is write-only and never part of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct User {
     pub username: String,
     pub roles: Vec<String>,
@@ -14,7 +15,7 @@ pub struct User {
 }
 
 /// `POST /users`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     pub username: String,
@@ -30,7 +31,7 @@ fn enabled_by_default() -> bool {
 }
 
 /// `PATCH /users/{username}`: only the fields present change.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,14 +41,14 @@ pub struct UpdateUser {
 }
 
 /// `POST /users/{username}/password`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetPassword {
     pub password: String,
 }
 
 /// A role with its `resource:action` permissions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Role {
     pub name: String,
     pub description: String,
@@ -57,7 +58,7 @@ pub struct Role {
 }
 
 /// `POST /roles` (with `name`) and `PUT /roles/{name}` (name from the path).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSpec {
     #[serde(default)]
@@ -68,14 +69,14 @@ pub struct RoleSpec {
 }
 
 /// Who an override is about: one user or everyone holding one role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Subject {
     User(String),
     Role(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     Grant,
@@ -93,7 +94,7 @@ impl Effect {
 
 /// One override on one object: grant or deny `permissions` to `subject`. A deny with no
 /// permissions denies every permission on the object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccessEntry {
     pub subject: Subject,
@@ -104,7 +105,7 @@ pub struct AccessEntry {
 
 /// `GET`/`PUT /dataflows/{name}/access`: the whole list of overrides on the object; a `PUT`
 /// replaces it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectAccess {
     pub entries: Vec<AccessEntry>,

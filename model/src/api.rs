@@ -1,11 +1,12 @@
 //! Request and response shapes of the REST API (`/api/v1`) beyond auth.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::{DataflowDocument, DataflowKind, ErrorDetail};
 
 /// Every list endpoint: `{"items": [...], "next_cursor": "..."}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass back as `cursor` for the next page; absent on the last page.
@@ -13,7 +14,7 @@ pub struct Page<T> {
 }
 
 /// One row of `GET /dataflows`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DataflowSummary {
     pub name: String,
     pub kind: DataflowKind,
@@ -30,7 +31,7 @@ pub struct DataflowSummary {
 
 /// `GET /dataflows/{name}`: the newest version's document with its metadata. The `ETag` header
 /// carries the same value as `etag`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Dataflow {
     #[serde(flatten)]
     pub summary: DataflowSummary,
@@ -39,7 +40,7 @@ pub struct Dataflow {
 }
 
 /// One saved version (immutable).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VersionInfo {
     pub version: i32,
     pub created_at: String,
@@ -49,7 +50,7 @@ pub struct VersionInfo {
 }
 
 /// `GET /dataflows/{name}/versions/{n}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DataflowVersion {
     #[serde(flatten)]
     pub info: VersionInfo,
@@ -57,7 +58,7 @@ pub struct DataflowVersion {
 }
 
 /// `POST /dataflows/validate`: every problem at once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ValidationReport {
     pub valid: bool,
     pub problems: Vec<ErrorDetail>,
@@ -67,7 +68,7 @@ pub struct ValidationReport {
 }
 
 /// `GET /cluster/nodes`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NodeInfo {
     pub name: String,
     pub address: String,
@@ -83,14 +84,14 @@ pub struct NodeInfo {
 }
 
 /// `GET /healthz` and `GET /readyz`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Health {
     pub status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<HealthCheck>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HealthCheck {
     pub name: String,
     pub ok: bool,

@@ -1,8 +1,9 @@
 //! Sign-in, the signed-in user and API tokens.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub username: String,
@@ -10,7 +11,7 @@ pub struct LoginRequest {
 }
 
 /// `GET /auth/me` and the login response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Me {
     pub username: String,
     pub roles: Vec<String>,
@@ -24,7 +25,7 @@ impl Me {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     pub name: String,
@@ -34,7 +35,7 @@ pub struct CreateTokenRequest {
 }
 
 /// An API token as listed; the secret is never part of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ApiToken {
     pub id: String,
     pub name: String,
@@ -46,7 +47,7 @@ pub struct ApiToken {
 }
 
 /// The create response: the only time the secret is shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CreatedToken {
     #[serde(flatten)]
     pub token_info: ApiToken,

@@ -7,12 +7,13 @@ mod stages;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 pub use check::check_options;
 pub use stages::catalog;
 
 /// One stage type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StageSpec {
     #[serde(rename = "type")]
     pub stage_type: String,
@@ -28,7 +29,7 @@ pub struct StageSpec {
     pub options: Vec<OptionSpec>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PortSpecInfo {
     pub name: String,
     pub required: bool,
@@ -36,7 +37,7 @@ pub struct PortSpecInfo {
     pub many: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OptionType {
     String,
@@ -59,7 +60,7 @@ pub enum OptionType {
     List,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OptionSpec {
     pub name: String,
     #[serde(rename = "type")]
@@ -75,6 +76,7 @@ pub struct OptionSpec {
     pub field_of: Option<String>,
     /// For `list`: the options of each item.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
     pub items: Vec<OptionSpec>,
 }
 

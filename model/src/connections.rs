@@ -2,8 +2,9 @@
 //! name. The password is write-only: clients send it, responses say only whether one is set.
 
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectionKind {
     Postgres,
@@ -53,7 +54,7 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<S
 /// What a client sends to create or update a connection. Server kinds take `host`, `port`
 /// (default 5432 / 3306), `database`, `username`, `password`; `sqlite` and `directory` take
 /// `path` under the data directory.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionSpec {
     pub name: String,
@@ -76,7 +77,7 @@ pub struct ConnectionSpec {
 }
 
 /// A stored connection as the API returns it: never the password.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Connection {
     pub name: String,
     pub kind: ConnectionKind,
@@ -94,7 +95,7 @@ pub struct Connection {
 
 /// The answer of `POST /connections/{name}/test`: whether connecting worked, and how long it
 /// took.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ConnectionTest {
     pub ok: bool,
     pub message: String,

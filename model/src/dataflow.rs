@@ -7,11 +7,12 @@ mod validate;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 pub use ports::{PortSpec, StagePorts, stage_ports};
 pub use validate::{check_complete, validate_dataflow_name, validate_document};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataflowDocument {
     pub name: String,
@@ -30,7 +31,7 @@ pub struct DataflowDocument {
 }
 
 /// Retries for failures that a retry can help (the engine says which), and a time limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RunPolicy {
     /// Attempts in all, the first included: 1 means no retry.
@@ -92,7 +93,7 @@ impl DataflowDocument {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DataflowKind {
     Job,
@@ -118,7 +119,7 @@ impl DataflowKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     pub name: String,
@@ -130,7 +131,7 @@ pub struct Parameter {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParameterType {
     #[default]
@@ -140,19 +141,20 @@ pub enum ParameterType {
     Boolean,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     pub id: String,
     #[serde(rename = "type")]
     pub stage_type: String,
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub options: Map<String, Value>,
     #[serde(default)]
     pub position: Position,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Position {
     pub x: f64,
@@ -160,7 +162,7 @@ pub struct Position {
 }
 
 /// `from` and `to` are `"stage"` (its default port) or `"stage.port"`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Edge {
     pub from: String,

@@ -1,14 +1,15 @@
 //! The error body of DESIGN §7 and the codes a client can branch on.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// `{"error": {...}}`: what every 4xx and 5xx response carries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorInfo,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorInfo {
     /// Stable, snake_case; see [`ErrorCode`].
     pub code: String,
@@ -20,7 +21,7 @@ pub struct ErrorInfo {
 }
 
 /// One problem among several (validation lists every problem at once).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
     /// Where the problem is: a stage id, `stage.option`, a field name or an edge.
     #[serde(default, skip_serializing_if = "Option::is_none")]

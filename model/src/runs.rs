@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 /// A run's place in its life: `queued → running → succeeded | failed | cancelled`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     Queued,
@@ -48,7 +49,7 @@ impl RunStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RunTrigger {
     Manual,
@@ -77,7 +78,7 @@ impl RunTrigger {
 }
 
 /// `POST /dataflows/{name}/runs`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitRun {
     #[serde(default)]
@@ -88,7 +89,7 @@ pub struct SubmitRun {
 }
 
 /// Rows in and out of one stage during a run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StageMetrics {
     pub stage: String,
     pub rows_in: u64,
@@ -98,7 +99,7 @@ pub struct StageMetrics {
 }
 
 /// Why a run failed: which stage, what to fix, whether trying again can help.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RunError {
     pub message: String,
     pub stage: Option<String>,
@@ -108,7 +109,7 @@ pub struct RunError {
     pub retryable: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Run {
     pub id: String,
     pub dataflow: String,
@@ -134,7 +135,7 @@ pub struct Run {
     pub error: Option<RunError>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RunLogLine {
     pub at: String,
     /// `info`, `warn` or `error`.
@@ -143,21 +144,23 @@ pub struct RunLogLine {
 }
 
 /// `POST /services/{name}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceRequest {
+    #[schema(value_type = Vec<Object>)]
     pub rows: Vec<Map<String, Value>>,
     #[serde(default)]
     pub parameters: BTreeMap<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ServiceResponse {
+    #[schema(value_type = Vec<Object>)]
     pub rows: Vec<Map<String, Value>>,
 }
 
 /// A field on a port: what the designer offers in field pickers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldSchema {
     pub name: String,
     /// Arrow type name, e.g. `Int64`, `Utf8`, `Float64`.
@@ -167,7 +170,7 @@ pub struct FieldSchema {
 }
 
 /// `POST /dataflows/preview`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
     pub document: crate::DataflowDocument,
@@ -178,13 +181,14 @@ pub struct PreviewRequest {
     pub parameters: BTreeMap<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PortPreview {
     pub schema: Vec<FieldSchema>,
+    #[schema(value_type = Vec<Object>)]
     pub rows: Vec<Map<String, Value>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PreviewResponse {
     /// By `stage.port`.
     pub ports: BTreeMap<String, PortPreview>,

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 /// What a missed fire time (no scheduler was running then) turns into.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MisfirePolicy {
     /// None of them runs.
@@ -19,7 +20,7 @@ pub enum MisfirePolicy {
 }
 
 /// What a fire time does while the schedule's previous run is still queued or running.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OverlapPolicy {
     /// Runs side by side.
@@ -33,7 +34,7 @@ pub enum OverlapPolicy {
 
 /// Fire when a file whose name matches `pattern` (a glob) appears in `directory` (under the
 /// data directory). Each file fires once, with its path as parameter `trigger_file`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileTrigger {
     pub directory: String,
@@ -49,7 +50,7 @@ fn yes() -> bool {
 }
 
 /// What a client sends to create or replace a schedule: exactly one of `cron`, `at`, `file`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleSpec {
     pub name: String,
@@ -82,7 +83,7 @@ pub struct ScheduleSpec {
     pub overlap: OverlapPolicy,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Schedule {
     pub id: String,
     #[serde(flatten)]
@@ -96,7 +97,7 @@ pub struct Schedule {
 }
 
 /// One fire time of a schedule and what became of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ScheduleFire {
     pub fire_time: String,
     /// `fired`, `skipped` or `waiting` (for the previous run, overlap policy `queue`).
@@ -109,13 +110,13 @@ pub struct ScheduleFire {
 }
 
 /// The next fire times of a schedule, in UTC and in its time zone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SchedulePreview {
     pub timezone: String,
     pub fire_times: Vec<PreviewTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PreviewTime {
     /// RFC 3339 in UTC.
     pub utc: String,

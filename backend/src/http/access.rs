@@ -67,7 +67,14 @@ async fn replace(
     Ok(AppJson(saved))
 }
 
-async fn read_dataflow(
+#[utoipa::path(
+    get,
+    path = "/api/v1/dataflows/{name}/access",
+    tag = "access",
+    params(("name" = String, Path, description = "The dataflow's name")),
+    responses((status = 200, description = "The dataflow's overrides", body = model::ObjectAccess))
+)]
+pub(super) async fn read_dataflow(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
@@ -75,7 +82,15 @@ async fn read_dataflow(
     read(&state, &principal, ObjectRef::Dataflow(&name)).await
 }
 
-async fn replace_dataflow(
+#[utoipa::path(
+    put,
+    path = "/api/v1/dataflows/{name}/access",
+    tag = "access",
+    params(("name" = String, Path, description = "The dataflow's name")),
+    request_body = model::ObjectAccess,
+    responses((status = 200, description = "The overrides now in force", body = model::ObjectAccess))
+)]
+pub(super) async fn replace_dataflow(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -85,7 +100,14 @@ async fn replace_dataflow(
     replace(&state, &meta, &principal, ObjectRef::Dataflow(&name), body).await
 }
 
-async fn read_any(
+#[utoipa::path(
+    get,
+    path = "/api/v1/access/{kind}/{name}",
+    tag = "access",
+    params(("kind" = String, Path, description = "`dataflow` or `connection`"), ("name" = String, Path, description = "The object's name")),
+    responses((status = 200, description = "The object's overrides", body = model::ObjectAccess))
+)]
+pub(super) async fn read_any(
     State(state): State<AppState>,
     principal: Principal,
     AppPath((kind_name, name)): AppPath<(String, String)>,
@@ -93,7 +115,15 @@ async fn read_any(
     read(&state, &principal, object(kind(&kind_name)?, &name)).await
 }
 
-async fn replace_any(
+#[utoipa::path(
+    put,
+    path = "/api/v1/access/{kind}/{name}",
+    tag = "access",
+    params(("kind" = String, Path, description = "`dataflow` or `connection`"), ("name" = String, Path, description = "The object's name")),
+    request_body = model::ObjectAccess,
+    responses((status = 200, description = "The overrides now in force", body = model::ObjectAccess))
+)]
+pub(super) async fn replace_any(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,

@@ -15,7 +15,16 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/cluster/nodes", get(nodes)).route("/audit", get(audit_log))
 }
 
-async fn nodes(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<NodeInfo>>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/cluster/nodes",
+    tag = "cluster",
+    responses((status = 200, description = "Every node that has registered, with its state", body = model::Page<model::NodeInfo>))
+)]
+pub(super) async fn nodes(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> AppResult<AppJson<Page<NodeInfo>>> {
     principal.require(Permission::ClusterView)?;
     let items = state.read(|db| async move { crate::cluster::list_nodes(&db).await }).await?;
     Ok(AppJson(Page { items, next_cursor: None }))
@@ -23,7 +32,14 @@ async fn nodes(State(state): State<AppState>, principal: Principal) -> AppResult
 
 /// Filters (actor, action prefix, resource, outcome, since, until) and the page; an unknown
 /// query parameter is refused so a typo does not silently show everything.
-async fn audit_log(
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "audit",
+    params(model::AuditQuery),
+    responses((status = 200, description = "Audit events, newest first", body = model::Page<model::AuditEvent>))
+)]
+pub(super) async fn audit_log(
     State(state): State<AppState>,
     principal: Principal,
     AppQuery(q): AppQuery<AuditQuery>,

@@ -29,7 +29,15 @@ fn cookie(value: &str, max_age_secs: u64, secure: bool) -> AppResult<HeaderValue
     .map_err(AppError::internal)
 }
 
-async fn login(
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    request_body = model::LoginRequest,
+    security(()),
+    responses((status = 200, description = "Signed in; the session cookie is set", body = model::Me), (status = 401, description = "`invalid_credentials`: wrong user name or password, or the user is disabled", body = model::ErrorBody), (status = 429, description = "Too many failed sign-ins from this address or for this user", body = model::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))))
+)]
+pub(super) async fn login(
     State(state): State<AppState>,
     meta: RequestMeta,
     AppJson(request): AppJson<LoginRequest>,
@@ -65,7 +73,13 @@ fn too_many_attempts(wait: std::time::Duration) -> Response {
     ([(RETRY_AFTER, HeaderValue::from(seconds))], error).into_response()
 }
 
-async fn logout(
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    responses((status = 204, description = "Signed out: the session ends (an API token stays valid until revoked under /tokens)"))
+)]
+pub(super) async fn logout(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -75,6 +89,12 @@ async fn logout(
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie("", 0, meta.https)?)]).into_response())
 }
 
-async fn me(principal: Principal) -> AppJson<Me> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/me",
+    tag = "auth",
+    responses((status = 200, description = "Who is calling, with their roles and permissions", body = model::Me))
+)]
+pub(super) async fn me(principal: Principal) -> AppJson<Me> {
     AppJson(principal.me())
 }

@@ -22,7 +22,16 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{name}/test", post(test))
 }
 
-async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<Connection>>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/connections",
+    tag = "connections",
+    responses((status = 200, description = "Every connection (never its password)", body = model::Page<model::Connection>))
+)]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> AppResult<AppJson<Page<Connection>>> {
     principal.require(Permission::ConnectionsView)?;
     let mut items = state.read(|db| async move { connections::list(&db).await }).await?;
     let overrides = access::overrides(&state).await?;
@@ -32,7 +41,14 @@ async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<
     Ok(AppJson(Page { items, next_cursor: None }))
 }
 
-async fn read(
+#[utoipa::path(
+    get,
+    path = "/api/v1/connections/{name}",
+    tag = "connections",
+    params(("name" = String, Path, description = "The connection's name")),
+    responses((status = 200, description = "The connection (never its password)", body = model::Connection))
+)]
+pub(super) async fn read(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
@@ -41,7 +57,14 @@ async fn read(
     Ok(AppJson(connections::to_model(&connections::find(&state.db, &name).await?)))
 }
 
-async fn create(
+#[utoipa::path(
+    post,
+    path = "/api/v1/connections",
+    tag = "connections",
+    request_body = model::ConnectionSpec,
+    responses((status = 201, description = "Created; the password is stored encrypted", body = model::Connection), (status = 409, description = "A connection of that name exists", body = model::ErrorBody))
+)]
+pub(super) async fn create(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -54,7 +77,15 @@ async fn create(
     Ok((StatusCode::CREATED, AppJson(connection)))
 }
 
-async fn update(
+#[utoipa::path(
+    put,
+    path = "/api/v1/connections/{name}",
+    tag = "connections",
+    params(("name" = String, Path, description = "The connection's name")),
+    request_body = model::ConnectionSpec,
+    responses((status = 200, description = "Replaced; an omitted password keeps the stored one", body = model::Connection))
+)]
+pub(super) async fn update(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -67,7 +98,14 @@ async fn update(
     Ok(AppJson(connections::update(&state.db, &ctx, cipher, &state.config.data_dir, &name, spec).await?))
 }
 
-async fn delete(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/connections/{name}",
+    tag = "connections",
+    params(("name" = String, Path, description = "The connection's name")),
+    responses((status = 204, description = "Deleted"), (status = 409, description = "Dataflows still use it", body = model::ErrorBody))
+)]
+pub(super) async fn delete(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -79,7 +117,14 @@ async fn delete(
 }
 
 /// Connects for real; a failure to connect is `ok: false` with the reason, not an error.
-async fn test(
+#[utoipa::path(
+    post,
+    path = "/api/v1/connections/{name}/test",
+    tag = "connections",
+    params(("name" = String, Path, description = "The connection's name")),
+    responses((status = 200, description = "Whether the database or directory answered, and how fast", body = model::ConnectionTest))
+)]
+pub(super) async fn test(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,

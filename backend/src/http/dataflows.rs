@@ -13,6 +13,7 @@ use model::{
     DataflowDocument, DataflowSummary, DataflowVersion, ErrorCode, Page, ValidationReport, VersionInfo,
 };
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::extract::{AppJson, AppPath, AppQuery, RequestMeta};
 use crate::auth::access::{self, ObjectRef};
@@ -34,17 +35,19 @@ pub fn routes() -> Router<AppState> {
         .route("/dataflows/{name}/versions/{version}/expose", post(expose))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+#[into_params(parameter_in = Query)]
+pub(super) struct ListQuery {
     search: Option<String>,
     cursor: Option<String>,
     limit: Option<u64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct SaveQuery {
+#[into_params(parameter_in = Query)]
+pub(super) struct SaveQuery {
     #[serde(default)]
     comment: String,
 }
@@ -57,7 +60,14 @@ fn with_etag(status: StatusCode, dataflow: model::Dataflow) -> AppResult<Respons
     Ok((status, [(ETAG, etag), (LOCATION, location)], AppJson(dataflow)).into_response())
 }
 
-async fn list(
+#[utoipa::path(
+    get,
+    path = "/api/v1/dataflows",
+    tag = "dataflows",
+    params(ListQuery),
+    responses((status = 200, description = "Dataflows by name, a page at a time", body = model::Page<model::DataflowSummary>))
+)]
+pub(super) async fn list(
     State(state): State<AppState>,
     principal: Principal,
     AppQuery(q): AppQuery<ListQuery>,
@@ -73,7 +83,15 @@ async fn list(
     Ok(AppJson(page))
 }
 
-async fn create(
+#[utoipa::path(
+    post,
+    path = "/api/v1/dataflows",
+    tag = "dataflows",
+    params(SaveQuery),
+    request_body = model::DataflowDocument,
+    responses((status = 201, description = "Created as version 1", body = model::Dataflow, headers(("ETag" = String, description = "The version's entity tag, for If-Match"))), (status = 409, description = "A dataflow of that name exists", body = model::ErrorBody), (status = 422, description = "The document is invalid; every problem is listed", body = model::ErrorBody))
+)]
+pub(super) async fn create(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -88,7 +106,14 @@ async fn create(
     with_etag(StatusCode::CREATED, created)
 }
 
-async fn read(
+#[utoipa::path(
+    get,
+    path = "/api/v1/dataflows/{name}",
+    tag = "dataflows",
+    params(("name" = String, Path, description = "The dataflow's name")),
+    responses((status = 200, description = "The newest version", body = model::Dataflow, headers(("ETag" = String, description = "The version's entity tag, for If-Match"))))
+)]
+pub(super) async fn read(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
@@ -101,7 +126,15 @@ fn if_match(headers: &HeaderMap) -> Option<&str> {
     headers.get(IF_MATCH).and_then(|v| v.to_str().ok())
 }
 
-async fn replace(
+#[utoipa::path(
+    put,
+    path = "/api/v1/dataflows/{name}",
+    tag = "dataflows",
+    params(("name" = String, Path, description = "The dataflow's name"), ("If-Match" = String, Header, description = "The ETag of the version you edited"), SaveQuery),
+    request_body = model::DataflowDocument,
+    responses((status = 200, description = "Saved as the next version", body = model::Dataflow, headers(("ETag" = String, description = "The version's entity tag, for If-Match"))), (status = 412, description = "Someone saved since the version in If-Match", body = model::ErrorBody), (status = 422, description = "The document is invalid", body = model::ErrorBody), (status = 428, description = "If-Match is missing", body = model::ErrorBody))
+)]
+pub(super) async fn replace(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -122,7 +155,14 @@ async fn replace(
     with_etag(StatusCode::OK, dataflows::replace(&state.db, &ctx, &name, tag, document, &q.comment).await?)
 }
 
-async fn remove(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/dataflows/{name}",
+    tag = "dataflows",
+    params(("name" = String, Path, description = "The dataflow's name"), ("If-Match" = Option<String>, Header, description = "Delete only if this is still the newest version")),
+    responses((status = 204, description = "Deleted with its versions"), (status = 409, description = "Schedules or process flows still use it", body = model::ErrorBody), (status = 412, description = "If-Match does not match the newest version", body = model::ErrorBody))
+)]
+pub(super) async fn remove(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -136,7 +176,14 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn versions(
+#[utoipa::path(
+    get,
+    path = "/api/v1/dataflows/{name}/versions",
+    tag = "dataflows",
+    params(("name" = String, Path, description = "The dataflow's name")),
+    responses((status = 200, description = "Every saved version, newest first", body = model::Page<model::VersionInfo>))
+)]
+pub(super) async fn versions(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
@@ -145,7 +192,14 @@ async fn versions(
     Ok(AppJson(Page { items: dataflows::versions(&state.db, &name).await?, next_cursor: None }))
 }
 
-async fn version(
+#[utoipa::path(
+    get,
+    path = "/api/v1/dataflows/{name}/versions/{version}",
+    tag = "dataflows",
+    params(("name" = String, Path, description = "The dataflow's name"), ("version" = i32, Path, description = "The version number")),
+    responses((status = 200, description = "One saved version", body = model::DataflowVersion))
+)]
+pub(super) async fn version(
     State(state): State<AppState>,
     principal: Principal,
     AppPath((name, number)): AppPath<(String, i32)>,
@@ -154,7 +208,14 @@ async fn version(
     Ok(AppJson(dataflows::version(&state.db, &name, number).await?))
 }
 
-async fn expose(
+#[utoipa::path(
+    post,
+    path = "/api/v1/dataflows/{name}/versions/{version}/expose",
+    tag = "dataflows",
+    params(("name" = String, Path, description = "The dataflow's name"), ("version" = i32, Path, description = "The version number")),
+    responses((status = 200, description = "This version is now the one services and schedules use", body = model::DataflowSummary), (status = 409, description = "The version is not complete", body = model::ErrorBody), (status = 422, description = "The version is invalid", body = model::ErrorBody))
+)]
+pub(super) async fn expose(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -170,7 +231,14 @@ async fn expose(
 
 /// Structure, options and the dataflow's kind first; when the structure holds, the engine checks
 /// expressions, fields and files and computes the schema on every port.
-async fn validate(
+#[utoipa::path(
+    post,
+    path = "/api/v1/dataflows/validate",
+    tag = "dataflows",
+    request_body = model::DataflowDocument,
+    responses((status = 200, description = "Every problem, and the schema on each port", body = model::ValidationReport))
+)]
+pub(super) async fn validate(
     State(state): State<AppState>,
     principal: Principal,
     AppJson(document): AppJson<DataflowDocument>,
@@ -192,7 +260,14 @@ async fn validate(
     Ok(AppJson(ValidationReport { valid: problems.is_empty(), problems, schemas }))
 }
 
-async fn preview(
+#[utoipa::path(
+    post,
+    path = "/api/v1/dataflows/preview",
+    tag = "dataflows",
+    request_body = model::PreviewRequest,
+    responses((status = 200, description = "The first rows and schema on every port", body = model::PreviewResponse), (status = 422, description = "The structure is invalid", body = model::ErrorBody))
+)]
+pub(super) async fn preview(
     State(state): State<AppState>,
     principal: Principal,
     AppJson(request): AppJson<model::PreviewRequest>,
@@ -210,7 +285,14 @@ async fn preview(
     ))
 }
 
-async fn export(
+#[utoipa::path(
+    get,
+    path = "/api/v1/dataflows/{name}/export",
+    tag = "dataflows",
+    params(("name" = String, Path, description = "The dataflow's name")),
+    responses((status = 200, description = "The newest version's document as a file", body = model::DataflowDocument))
+)]
+pub(super) async fn export(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
@@ -223,7 +305,15 @@ async fn export(
 }
 
 /// Create the dataflow, or save the document as its next version if it exists.
-async fn import(
+#[utoipa::path(
+    post,
+    path = "/api/v1/dataflows/import",
+    tag = "dataflows",
+    params(SaveQuery),
+    request_body = model::DataflowDocument,
+    responses((status = 200, description = "Saved as the next version of an existing dataflow", body = model::Dataflow, headers(("ETag" = String, description = "The version's entity tag, for If-Match"))), (status = 201, description = "Created", body = model::Dataflow, headers(("ETag" = String, description = "The version's entity tag, for If-Match"))), (status = 422, description = "The document is invalid", body = model::ErrorBody))
+)]
+pub(super) async fn import(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,

@@ -14,11 +14,25 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
-async fn healthz() -> AppJson<Health> {
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    security(()),
+    responses((status = 200, description = "The process answers", body = model::Health))
+)]
+pub(super) async fn healthz() -> AppJson<Health> {
     AppJson(Health { status: "ok".into(), checks: vec![] })
 }
 
-async fn readyz(State(state): State<AppState>) -> (StatusCode, AppJson<Health>) {
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    security(()),
+    responses((status = 200, description = "Ready for traffic", body = model::Health), (status = 503, description = "Not ready: database unreachable, migrations pending or draining", body = model::Health))
+)]
+pub(super) async fn readyz(State(state): State<AppState>) -> (StatusCode, AppJson<Health>) {
     let database = crate::store::check_ready(&state.db).await;
     let draining = state.shutdown.is_draining();
     let checks = vec![

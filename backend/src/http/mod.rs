@@ -13,6 +13,7 @@ pub mod forward;
 pub mod health;
 pub mod middleware;
 pub mod object_guard;
+pub mod openapi;
 pub mod roles;
 pub mod runs;
 pub mod schedules;
@@ -46,6 +47,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(users::routes())
         .merge(roles::routes())
         .merge(access::routes())
+        .route("/openapi.json", get(openapi::document))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()

@@ -21,12 +21,28 @@ pub fn routes() -> Router<AppState> {
         .route("/permissions", get(permissions))
 }
 
-async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<Role>>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/roles",
+    tag = "roles",
+    responses((status = 200, description = "Built-in and custom roles", body = model::Page<model::Role>))
+)]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> AppResult<AppJson<Page<Role>>> {
     principal.require(Permission::RolesView)?;
     Ok(AppJson(Page { items: roles::list(&state.db).await?, next_cursor: None }))
 }
 
-async fn read(
+#[utoipa::path(
+    get,
+    path = "/api/v1/roles/{name}",
+    tag = "roles",
+    params(("name" = String, Path, description = "The role's name")),
+    responses((status = 200, description = "The role", body = model::Role))
+)]
+pub(super) async fn read(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
@@ -35,7 +51,14 @@ async fn read(
     Ok(AppJson(roles::get(&state.db, &name).await?))
 }
 
-async fn create(
+#[utoipa::path(
+    post,
+    path = "/api/v1/roles",
+    tag = "roles",
+    request_body = model::RoleSpec,
+    responses((status = 201, description = "Created", body = model::Role), (status = 409, description = "A role of that name exists", body = model::ErrorBody))
+)]
+pub(super) async fn create(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -46,7 +69,15 @@ async fn create(
     Ok((StatusCode::CREATED, AppJson(role)))
 }
 
-async fn replace(
+#[utoipa::path(
+    put,
+    path = "/api/v1/roles/{name}",
+    tag = "roles",
+    params(("name" = String, Path, description = "The role's name")),
+    request_body = model::RoleSpec,
+    responses((status = 200, description = "Replaced", body = model::Role), (status = 409, description = "Built-in roles cannot be edited", body = model::ErrorBody))
+)]
+pub(super) async fn replace(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -59,7 +90,14 @@ async fn replace(
     Ok(AppJson(role))
 }
 
-async fn remove(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/roles/{name}",
+    tag = "roles",
+    params(("name" = String, Path, description = "The role's name")),
+    responses((status = 204, description = "Deleted"), (status = 409, description = "Built-in, or users still have it", body = model::ErrorBody))
+)]
+pub(super) async fn remove(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -74,7 +112,13 @@ async fn remove(
 }
 
 /// Every permission a role can hold, `resource:action`, in the order of DESIGN §8.
-async fn permissions(principal: Principal) -> AppResult<AppJson<Vec<&'static str>>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/permissions",
+    tag = "roles",
+    responses((status = 200, description = "Every `resource:action` permission a role can grant", body = Vec<String>))
+)]
+pub(super) async fn permissions(principal: Principal) -> AppResult<AppJson<Vec<&'static str>>> {
     principal.require(Permission::RolesView)?;
     Ok(AppJson(Permission::ALL.iter().map(|p| p.as_str()).collect()))
 }

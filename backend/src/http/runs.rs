@@ -28,7 +28,15 @@ pub fn routes() -> Router<AppState> {
 
 const MAX_IDEMPOTENCY_KEY: usize = 200;
 
-async fn submit(
+#[utoipa::path(
+    post,
+    path = "/api/v1/dataflows/{name}/runs",
+    tag = "runs",
+    params(("name" = String, Path, description = "The dataflow's name"), ("Idempotency-Key" = Option<String>, Header, description = "The same key returns the same run")),
+    request_body = Option<model::SubmitRun>,
+    responses((status = 202, description = "Queued (or already started)", body = model::Run), (status = 200, description = "The run submitted earlier with the same Idempotency-Key", body = model::Run), (status = 409, description = "No version of it is exposed, or it is not runnable", body = model::ErrorBody))
+)]
+pub(super) async fn submit(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -64,7 +72,14 @@ async fn submit(
     Ok((if created { StatusCode::ACCEPTED } else { StatusCode::OK }, AppJson(run)))
 }
 
-async fn list(
+#[utoipa::path(
+    get,
+    path = "/api/v1/runs",
+    tag = "runs",
+    params(RunFilter),
+    responses((status = 200, description = "Runs, newest first", body = model::Page<model::Run>))
+)]
+pub(super) async fn list(
     State(state): State<AppState>,
     principal: Principal,
     AppQuery(filter): AppQuery<RunFilter>,
@@ -83,7 +98,14 @@ async fn list(
     Ok(AppJson(page))
 }
 
-async fn read(
+#[utoipa::path(
+    get,
+    path = "/api/v1/runs/{id}",
+    tag = "runs",
+    params(("id" = String, Path, description = "The run's id")),
+    responses((status = 200, description = "The run with its metrics and error", body = model::Run))
+)]
+pub(super) async fn read(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(id): AppPath<String>,
@@ -92,7 +114,14 @@ async fn read(
     Ok(AppJson(runs::to_model(reachable(&state, &principal, &id).await?)))
 }
 
-async fn cancel(
+#[utoipa::path(
+    post,
+    path = "/api/v1/runs/{id}/cancel",
+    tag = "runs",
+    params(("id" = String, Path, description = "The run's id")),
+    responses((status = 200, description = "Cancelled (or cancelling)", body = model::Run), (status = 409, description = "The run has already ended", body = model::ErrorBody))
+)]
+pub(super) async fn cancel(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -105,7 +134,14 @@ async fn cancel(
     Ok(AppJson(run))
 }
 
-async fn logs(
+#[utoipa::path(
+    get,
+    path = "/api/v1/runs/{id}/logs",
+    tag = "runs",
+    params(("id" = String, Path, description = "The run's id")),
+    responses((status = 200, description = "The run's log lines, oldest first", body = model::Page<model::RunLogLine>))
+)]
+pub(super) async fn logs(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(id): AppPath<String>,
@@ -125,12 +161,29 @@ async fn reachable(state: &AppState, principal: &Principal, id: &str) -> AppResu
     Ok(row)
 }
 
+/// One event of `GET /runs/{id}/events` as the document describes it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // the stream is written by `events`; this type only describes it
+pub(super) struct RunEvent {
+    /// `run` (data: the whole run as JSON) or `log` (data: one log line as JSON).
+    event: String,
+    data: String,
+    id: Option<String>,
+}
+
 /// How often the event stream looks for changes.
 const EVENTS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Server-Sent Events: `run` (the whole run, whenever its status, attempt or metrics change)
 /// and `log` (each new log line); the stream ends after the run's final state.
-async fn events(
+#[utoipa::path(
+    get,
+    path = "/api/v1/runs/{id}/events",
+    tag = "runs",
+    params(("id" = String, Path, description = "The run's id")),
+    responses((status = 200, description = "Server-Sent Events: `run` (the whole run, on every change) and `log` (each new line); ends after the final state", body = RunEvent, content_type = "text/event-stream"))
+)]
+pub(super) async fn events(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(id): AppPath<String>,

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use model::{Page, Run, Schedule, ScheduleFire, SchedulePreview, ScheduleSpec};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::extract::{AppJson, AppPath, AppQuery, RequestMeta};
 use crate::auth::access::{self, ObjectRef};
@@ -47,7 +48,16 @@ async fn require_on(
     Ok(row)
 }
 
-async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<Schedule>>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/schedules",
+    tag = "schedules",
+    responses((status = 200, description = "Every schedule with its next fire time", body = model::Page<model::Schedule>))
+)]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> AppResult<AppJson<Page<Schedule>>> {
     principal.require(Permission::SchedulesView)?;
     let mut items = state.read(|db| async move { schedules::list(&db).await }).await?;
     // Schedules of dataflows the caller is denied are not listed.
@@ -58,7 +68,14 @@ async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<
     Ok(AppJson(Page { items, next_cursor: None }))
 }
 
-async fn create(
+#[utoipa::path(
+    post,
+    path = "/api/v1/schedules",
+    tag = "schedules",
+    request_body = model::ScheduleSpec,
+    responses((status = 201, description = "Created", body = model::Schedule), (status = 409, description = "A schedule of that name exists", body = model::ErrorBody))
+)]
+pub(super) async fn create(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -70,7 +87,14 @@ async fn create(
     Ok((StatusCode::CREATED, AppJson(schedule)))
 }
 
-async fn read(
+#[utoipa::path(
+    get,
+    path = "/api/v1/schedules/{id}",
+    tag = "schedules",
+    params(("id" = String, Path, description = "The schedule's id")),
+    responses((status = 200, description = "The schedule", body = model::Schedule))
+)]
+pub(super) async fn read(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(id): AppPath<String>,
@@ -79,7 +103,15 @@ async fn read(
     Ok(AppJson(schedules::to_model(row)))
 }
 
-async fn replace(
+#[utoipa::path(
+    put,
+    path = "/api/v1/schedules/{id}",
+    tag = "schedules",
+    params(("id" = String, Path, description = "The schedule's id")),
+    request_body = model::ScheduleSpec,
+    responses((status = 200, description = "Replaced", body = model::Schedule), (status = 409, description = "Another schedule has that name", body = model::ErrorBody))
+)]
+pub(super) async fn replace(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -92,7 +124,14 @@ async fn replace(
     Ok(AppJson(schedules::replace(&state.db, &meta.audit(&state, &principal.username), &id, spec).await?))
 }
 
-async fn delete(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/schedules/{id}",
+    tag = "schedules",
+    params(("id" = String, Path, description = "The schedule's id")),
+    responses((status = 204, description = "Deleted"))
+)]
+pub(super) async fn delete(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -103,7 +142,14 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn pause(
+#[utoipa::path(
+    post,
+    path = "/api/v1/schedules/{id}/pause",
+    tag = "schedules",
+    params(("id" = String, Path, description = "The schedule's id")),
+    responses((status = 200, description = "Paused: it fires no more until resumed", body = model::Schedule))
+)]
+pub(super) async fn pause(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -115,7 +161,14 @@ async fn pause(
     ))
 }
 
-async fn resume(
+#[utoipa::path(
+    post,
+    path = "/api/v1/schedules/{id}/resume",
+    tag = "schedules",
+    params(("id" = String, Path, description = "The schedule's id")),
+    responses((status = 200, description = "Resumed", body = model::Schedule))
+)]
+pub(super) async fn resume(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -125,7 +178,14 @@ async fn resume(
     Ok(AppJson(schedules::set_enabled(&state.db, &meta.audit(&state, &principal.username), &id, true).await?))
 }
 
-async fn trigger(
+#[utoipa::path(
+    post,
+    path = "/api/v1/schedules/{id}/trigger",
+    tag = "schedules",
+    params(("id" = String, Path, description = "The schedule's id")),
+    responses((status = 202, description = "A run started now with the schedule's parameters", body = model::Run), (status = 409, description = "The dataflow has no exposed version", body = model::ErrorBody))
+)]
+pub(super) async fn trigger(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -137,13 +197,21 @@ async fn trigger(
     Ok((StatusCode::ACCEPTED, AppJson(run)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct PreviewQuery {
+#[into_params(parameter_in = Query)]
+pub(super) struct PreviewQuery {
     count: Option<usize>,
 }
 
-async fn preview(
+#[utoipa::path(
+    get,
+    path = "/api/v1/schedules/{id}/preview",
+    tag = "schedules",
+    params(("id" = String, Path, description = "The schedule's id"), PreviewQuery),
+    responses((status = 200, description = "The next fire times in the schedule's zone", body = model::SchedulePreview))
+)]
+pub(super) async fn preview(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(id): AppPath<String>,
@@ -154,7 +222,15 @@ async fn preview(
 }
 
 /// The next fire times of a schedule being edited, before it is saved.
-async fn preview_spec(
+#[utoipa::path(
+    post,
+    path = "/api/v1/schedules/preview",
+    tag = "schedules",
+    params(PreviewQuery),
+    request_body = model::ScheduleSpec,
+    responses((status = 200, description = "The next fire times of an unsaved schedule", body = model::SchedulePreview))
+)]
+pub(super) async fn preview_spec(
     principal: Principal,
     AppQuery(query): AppQuery<PreviewQuery>,
     AppJson(spec): AppJson<ScheduleSpec>,
@@ -163,14 +239,22 @@ async fn preview_spec(
     Ok(AppJson(schedules::preview(&spec, query.count.unwrap_or(10))?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct FiresQuery {
+#[into_params(parameter_in = Query)]
+pub(super) struct FiresQuery {
     outcome: Option<String>,
     limit: Option<u64>,
 }
 
-async fn fires(
+#[utoipa::path(
+    get,
+    path = "/api/v1/schedules/{id}/fires",
+    tag = "schedules",
+    params(("id" = String, Path, description = "The schedule's id"), FiresQuery),
+    responses((status = 200, description = "Fire times, newest first, with their outcome (run, skipped and why)", body = model::Page<model::ScheduleFire>))
+)]
+pub(super) async fn fires(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(id): AppPath<String>,

@@ -13,6 +13,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
+use utoipa::ToSchema;
 
 use super::extract::{AppJson, AppPath, AppQuery};
 use crate::auth::{Permission, Principal};
@@ -33,7 +34,7 @@ pub fn classic_routes() -> Router<AppState> {
 /// straight into its columns.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CallRequest {
+pub(super) struct CallRequest {
     rows: Vec<Box<RawValue>>,
     #[serde(default)]
     parameters: BTreeMap<String, Value>,
@@ -62,7 +63,15 @@ async fn timed<T>(
     result
 }
 
-async fn call(
+#[utoipa::path(
+    post,
+    path = "/api/v1/services/{name}",
+    tag = "services",
+    params(("name" = String, Path, description = "The service's name")),
+    request_body = model::ServiceRequest,
+    responses((status = 200, description = "The rows the service answered", body = model::ServiceResponse), (status = 409, description = "`not_exposed`: no version of it is exposed, or it is not a service", body = model::ErrorBody))
+)]
+pub(super) async fn call(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
@@ -75,7 +84,14 @@ async fn call(
     Ok(rows_response(r#"{"rows":"#, rows, "}"))
 }
 
-async fn call_one(
+#[utoipa::path(
+    get,
+    path = "/api/v1/services/{name}",
+    tag = "services",
+    params(("name" = String, Path, description = "The service's name"), ("fields" = Option<HashMap<String, String>>, Query, style = Form, explode, description = "One record: each query parameter is a field")),
+    responses((status = 200, description = "The rows the service answered", body = model::ServiceResponse), (status = 409, description = "`not_exposed`: no version of it is exposed, or it is not a service", body = model::ErrorBody))
+)]
+pub(super) async fn call_one(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
@@ -90,21 +106,39 @@ async fn call_one(
     Ok(rows_response(r#"{"rows":"#, rows, "}"))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-struct ClassicInput {
+pub(super) struct ClassicInput {
+    #[schema(value_type = Vec<Object>)]
     row: Vec<Box<RawValue>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `{"Input": {"Row": [...]}, "Option": {...}}`.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-struct ClassicRequest {
+pub(super) struct ClassicRequest {
     input: ClassicInput,
     #[serde(default)]
     option: BTreeMap<String, Value>,
 }
 
-async fn classic_post(
+/// `{"Output": {"Row": [...]}}`: what the classic form answers (written by [`rows_response`]).
+#[derive(ToSchema)]
+#[serde(rename_all = "PascalCase")]
+#[allow(dead_code)]
+pub(super) struct ClassicResponse {
+    output: ClassicInput,
+}
+
+#[utoipa::path(
+    post,
+    path = "/rest/{name}/results.json",
+    tag = "services",
+    params(("name" = String, Path, description = "The service's name")),
+    request_body = ClassicRequest,
+    responses((status = 200, description = "The rows the service answered, as `{\"Output\": {\"Row\": [...]}}`", body = ClassicResponse), (status = 409, description = "`not_exposed`: no version of it is exposed, or it is not a service", body = model::ErrorBody))
+)]
+pub(super) async fn classic_post(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,
@@ -117,7 +151,14 @@ async fn classic_post(
     Ok(rows_response(r#"{"Output":{"Row":"#, rows, "}}"))
 }
 
-async fn classic_get(
+#[utoipa::path(
+    get,
+    path = "/rest/{name}/results.json",
+    tag = "services",
+    params(("name" = String, Path, description = "The service's name"), ("fields" = Option<HashMap<String, String>>, Query, style = Form, explode, description = "`Data.<field>` for the record, `Option.<name>` for parameters")),
+    responses((status = 200, description = "The rows the service answered, as `{\"Output\": {\"Row\": [...]}}`", body = ClassicResponse), (status = 409, description = "`not_exposed`: no version of it is exposed, or it is not a service", body = model::ErrorBody))
+)]
+pub(super) async fn classic_get(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(name): AppPath<String>,

@@ -13,7 +13,13 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/stages", get(list))
 }
 
-async fn list(principal: Principal) -> AppResult<AppJson<Page<StageSpec>>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/stages",
+    tag = "stages",
+    responses((status = 200, description = "The stage catalog: ports and option schemas", body = model::Page<model::StageSpec>))
+)]
+pub(super) async fn list(principal: Principal) -> AppResult<AppJson<Page<StageSpec>>> {
     principal.require(Permission::DataflowsView)?;
     Ok(AppJson(Page { items: model::catalog(), next_cursor: None }))
 }

@@ -17,12 +17,28 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/tokens", get(list).post(create)).route("/tokens/{id}", delete(revoke))
 }
 
-async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<ApiToken>>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    responses((status = 200, description = "Your API tokens (never their secret)", body = model::Page<model::ApiToken>))
+)]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> AppResult<AppJson<Page<ApiToken>>> {
     let items = api_tokens::list(&state.db, &principal.user_id).await?;
     Ok(AppJson(Page { items, next_cursor: None }))
 }
 
-async fn create(
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    request_body = model::CreateTokenRequest,
+    responses((status = 201, description = "The token; its secret is shown only in this response", body = model::CreatedToken))
+)]
+pub(super) async fn create(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -33,7 +49,14 @@ async fn create(
     Ok((StatusCode::CREATED, AppJson(created)))
 }
 
-async fn revoke(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    tag = "tokens",
+    params(("id" = String, Path, description = "The token's id")),
+    responses((status = 204, description = "Revoked"))
+)]
+pub(super) async fn revoke(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,

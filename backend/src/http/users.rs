@@ -22,12 +22,28 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{username}/password", post(set_password))
 }
 
-async fn list(State(state): State<AppState>, principal: Principal) -> AppResult<AppJson<Page<User>>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    responses((status = 200, description = "Every user", body = model::Page<model::User>))
+)]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> AppResult<AppJson<Page<User>>> {
     principal.require(Permission::UsersView)?;
     Ok(AppJson(Page { items: users::list(&state.db).await?, next_cursor: None }))
 }
 
-async fn read(
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{username}",
+    tag = "users",
+    params(("username" = String, Path, description = "The user's name")),
+    responses((status = 200, description = "The user", body = model::User))
+)]
+pub(super) async fn read(
     State(state): State<AppState>,
     principal: Principal,
     AppPath(username): AppPath<String>,
@@ -36,7 +52,14 @@ async fn read(
     Ok(AppJson(users::get(&state.db, &username).await?))
 }
 
-async fn create(
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "users",
+    request_body = model::CreateUser,
+    responses((status = 201, description = "Created", body = model::User), (status = 409, description = "A user of that name exists", body = model::ErrorBody))
+)]
+pub(super) async fn create(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -47,7 +70,15 @@ async fn create(
     Ok((StatusCode::CREATED, AppJson(user)))
 }
 
-async fn update(
+#[utoipa::path(
+    patch,
+    path = "/api/v1/users/{username}",
+    tag = "users",
+    params(("username" = String, Path, description = "The user's name")),
+    request_body = model::UpdateUser,
+    responses((status = 200, description = "Changed", body = model::User), (status = 409, description = "That would leave no enabled administrator", body = model::ErrorBody))
+)]
+pub(super) async fn update(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -60,7 +91,15 @@ async fn update(
     Ok(AppJson(user))
 }
 
-async fn set_password(
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{username}/password",
+    tag = "users",
+    params(("username" = String, Path, description = "The user's name")),
+    request_body = model::SetPassword,
+    responses((status = 204, description = "Set; the user's sessions are signed out"))
+)]
+pub(super) async fn set_password(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,
@@ -74,7 +113,14 @@ async fn set_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn remove(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/{username}",
+    tag = "users",
+    params(("username" = String, Path, description = "The user's name")),
+    responses((status = 204, description = "Deleted with their sessions and tokens"), (status = 409, description = "That would leave no enabled administrator", body = model::ErrorBody))
+)]
+pub(super) async fn remove(
     State(state): State<AppState>,
     meta: RequestMeta,
     principal: Principal,

@@ -185,15 +185,18 @@ async fn insert(
 }
 
 /// Filters of `GET /runs`.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RunFilter {
     pub dataflow: Option<String>,
     pub status: Option<RunStatus>,
     pub trigger: Option<RunTrigger>,
     /// RFC 3339; runs created at or after.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub since: Option<DateTime<Utc>>,
     /// RFC 3339; runs created before.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub until: Option<DateTime<Utc>>,
     /// The steps of this process run.
     pub parent: Option<String>,

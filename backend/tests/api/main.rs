@@ -14,6 +14,7 @@ mod connections;
 mod console;
 mod dataflows;
 mod input;
+mod openapi;
 mod processes;
 mod runs;
 mod schedules;
