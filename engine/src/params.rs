@@ -88,6 +88,42 @@ fn substitute_text(stage: &str, text: &str, params: &BTreeMap<String, Value>) ->
     Ok(Value::String(out))
 }
 
+/// A database query with every `${name}` replaced by the database's placeholder (`placeholder(n)`,
+/// n from 1) and the parameters' values in placeholder order, to be bound: a parameter is always
+/// a value, never SQL, whatever text it holds. A `${name}` inside a quoted literal is refused —
+/// it would be bound as a value anyway, so it is written without quotes.
+pub fn bind_query(
+    stage: &str,
+    text: &str,
+    params: &BTreeMap<String, Value>,
+    placeholder: impl Fn(usize) -> String,
+) -> EngineResult<(String, Vec<Value>)> {
+    let refuse = |message: String| Err(EngineError::option(stage, "query", message));
+    let mut sql = String::with_capacity(text.len());
+    let mut values = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let before = &rest[..start];
+        sql.push_str(before);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { return refuse(format!("unclosed ${{ in {text:?}")) };
+        let name = &after[..end];
+        if sql.matches('\'').count() % 2 == 1 {
+            return refuse(format!(
+                "write ${{{name}}} without quotes around it: parameters are passed to the database as values"
+            ));
+        }
+        let Some(value) = params.get(name) else {
+            return Err(EngineError::user(stage, format!("parameter {name:?} has no value and no default")));
+        };
+        values.push(value.clone());
+        sql.push_str(&placeholder(values.len()));
+        rest = &after[end + 1..];
+    }
+    sql.push_str(rest);
+    Ok((sql, values))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -122,5 +158,23 @@ mod tests {
         let resolved = resolve(&doc, &BTreeMap::from([("input".into(), json!("b.csv"))])).unwrap();
         assert_eq!(resolved["input"], json!("b.csv"));
         assert!(resolve(&doc, &BTreeMap::from([("inptu".into(), json!("b.csv"))])).is_err());
+    }
+
+    #[test]
+    fn query_parameters_become_placeholders_with_their_values() {
+        let (sql, values) = bind_query(
+            "read",
+            "SELECT * FROM t WHERE f = ${input} AND n < ${limit} OR g = ${input}",
+            &params(),
+            |n| format!("${n}"),
+        )
+        .unwrap();
+        assert_eq!(sql, "SELECT * FROM t WHERE f = $1 AND n < $2 OR g = $3");
+        assert_eq!(values, vec![json!("orders.csv"), json!(10), json!("orders.csv")]);
+        let quoted = bind_query("read", "SELECT * FROM t WHERE f = '${input}'", &params(), |_| "?".into());
+        assert!(quoted.unwrap_err().message.contains("without quotes"));
+        let escaped = bind_query("read", "SELECT 'it''s' AS a WHERE f = ${input}", &params(), |_| "?".into());
+        assert_eq!(escaped.unwrap().0, "SELECT 'it''s' AS a WHERE f = ?");
+        assert!(bind_query("read", "SELECT ${nope}", &params(), |_| "?".into()).is_err());
     }
 }

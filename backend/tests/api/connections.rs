@@ -228,6 +228,21 @@ async fn rows(url: &str, table: &str) -> Vec<(i64, Option<String>, f64)> {
     }
 }
 
+/// How many rows `table` has.
+async fn count(url: &str, table: &str) -> i64 {
+    let sql = AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    } else if url.starts_with("mysql") {
+        let mut conn = sqlx::MySqlConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    }
+}
+
 /// Orders 1–4: two above 100, one without a name.
 fn orders_sql(decimal: &str, double: &str) -> String {
     format!(
@@ -428,4 +443,59 @@ async fn previews_type_query_columns_and_checks_name_missing_connections() {
         send(&app, Method::POST, "/dataflows/validate", document("nowhere")).await.json().await.unwrap();
     let text = checked.to_string();
     assert!(text.contains("options.connection") && text.contains("nowhere"), "{text}");
+}
+
+/// A parameter in a `read_db` query is passed to the database as a value: text that looks like
+/// SQL matches nothing and runs nothing, and quoting the parameter is refused with a hint.
+async fn parameters_reach_the_database_as_values(app: &TestApp, source: Value, url: &str) {
+    app.login_admin().await;
+    assert_eq!(send(app, Method::POST, "/connections", source).await.status(), StatusCode::CREATED);
+    let preview = |query: &str, who: &str| {
+        let document = json!({"name": "lookup", "kind": "job",
+            "parameters": [{"name": "who", "type": "string"}, {"name": "min", "type": "number"}],
+            "stages": [{"id": "read", "type": "read_db", "options": {"connection": "source", "query": query}}],
+            "edges": []});
+        let body = json!({"document": document, "parameters": {"who": who, "min": 100}});
+        async move { send(app, Method::POST, "/dataflows/preview", body).await.json::<Value>().await.unwrap() }
+    };
+    let query = "SELECT id, name FROM orders WHERE name = ${who} AND amount > ${min} ORDER BY id";
+    let found = preview(query, "Émile").await;
+    assert_eq!(found["ports"]["read.out"]["rows"], json!([{"id": 3, "name": "Émile"}]), "{found}");
+    for attack in ["x' OR '1'='1", "Ann'; DROP TABLE orders; --", "Ann' --"] {
+        let answer = preview(query, attack).await;
+        assert_eq!(answer["ports"]["read.out"]["rows"], json!([]), "{attack}: {answer}");
+    }
+    assert_eq!(count(url, "orders").await, 4, "the table is untouched");
+    let quoted = preview("SELECT id FROM orders WHERE name = '${who}'", "Ann").await;
+    assert!(quoted["problems"].to_string().contains("without quotes"), "{quoted}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_parameters_are_bound_in_postgresql() {
+    let app = TestApp::sqlite().await;
+    let target = PgDatabase::create().await;
+    run_sql(&target.url, &orders_sql("NUMERIC(10,2)", "DOUBLE PRECISION")).await;
+    let source = json!({"name": "source", "kind": "postgres", "host": "127.0.0.1", "port": 5432,
+        "database": target.name, "username": "postgres"});
+    parameters_reach_the_database_as_values(&app, source, &target.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_parameters_are_bound_in_mariadb() {
+    let app = TestApp::sqlite().await;
+    let target = MariaDb::create().await;
+    run_sql(&target.url(), &orders_sql("DECIMAL(10,2)", "DOUBLE")).await;
+    let source = json!({"name": "source", "kind": "mysql", "host": "127.0.0.1", "port": 3306,
+        "database": target.name, "username": "root", "password": ""});
+    parameters_reach_the_database_as_values(&app, source, &target.url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_parameters_are_bound_in_sqlite() {
+    let app = TestApp::sqlite().await;
+    std::fs::create_dir_all(app.data_dir.path().join("db")).unwrap();
+    let url = format!("sqlite://{}", app.data_dir.path().join("db/shop.sqlite").display());
+    run_sql(&url, &orders_sql("NUMERIC", "REAL")).await;
+    let source = json!({"name": "source", "kind": "sqlite", "path": "db/shop.sqlite"});
+    parameters_reach_the_database_as_values(&app, source, &url).await;
 }

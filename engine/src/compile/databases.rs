@@ -1,12 +1,16 @@
 //! `read_db` and `write_db`: the stage's connection looked up through the engine's
 //! [`crate::database::ConnectionSource`], its options checked, names quoted.
 
+use std::collections::BTreeMap;
+
 use datafusion::prelude::DataFrame;
+use serde_json::Value;
 
 use super::{Purpose, Sink, StageContext};
 use crate::database::write::{DbTarget, DbWriteMode};
 use crate::database::{ConnectionDetails, DatabaseKind, read, sql};
 use crate::error::{EngineError, EngineResult};
+use crate::params;
 use crate::sink::{SinkFormat, WriteMode};
 
 /// The stage's connection, which must be a database.
@@ -27,18 +31,24 @@ async fn connection(sc: &StageContext<'_>) -> EngineResult<(ConnectionDetails, D
     }
 }
 
-pub(crate) async fn read_db(sc: &StageContext<'_>) -> EngineResult<DataFrame> {
+/// `${name}` in the query becomes a placeholder and the parameter's value is bound to it.
+pub(crate) async fn read_db(
+    sc: &StageContext<'_>,
+    params: &BTreeMap<String, Value>,
+) -> EngineResult<DataFrame> {
     let (details, kind) = connection(sc).await?;
     let query = sc.options.opt_str("query")?;
     let table = sc.options.opt_str("table")?;
     let option = if table.is_some() { "table" } else { "query" };
     let statement =
         read::statement(query, table, kind).map_err(|e| EngineError::option(sc.id(), option, e))?;
+    let (statement, values) = params::bind_query(sc.id(), &statement, params, |n| sql::placeholder(kind, n))?;
     let limit = match sc.purpose {
         Purpose::Preview { rows } => Some(rows),
         _ => None,
     };
-    read::frame(sc.ctx, &details, sc.engine.data_dir.clone(), sc.id(), statement, limit).await
+    let query = read::Query { sql: statement, values, limit };
+    read::frame(sc.ctx, &details, sc.engine.data_dir.clone(), sc.id(), query).await
 }
 
 pub(crate) async fn sink_db(sc: &StageContext<'_>, input: DataFrame) -> EngineResult<Sink> {

@@ -282,8 +282,16 @@ pub(crate) async fn compile_in(
         if missing_input {
             continue; // an upstream stage failed and was reported
         }
-        let options = match params::substitute(&stage.id, &Value::Object(stage.options.clone()), &params) {
-            Ok(Value::Object(map)) => map,
+        // `read_db` binds the parameters in its query as values (see `databases::read_db`).
+        let mut spliced = stage.options.clone();
+        let raw_query = if stage.stage_type == "read_db" { spliced.remove("query") } else { None };
+        let options = match params::substitute(&stage.id, &Value::Object(spliced), &params) {
+            Ok(Value::Object(mut map)) => {
+                if let Some(query) = raw_query {
+                    map.insert("query".into(), query);
+                }
+                map
+            }
             Ok(_) => continue,
             Err(err) => {
                 compiled.problems.push(err);
@@ -342,7 +350,7 @@ async fn build_stage(
     let one = |df: DataFrame| Built::Ports(BTreeMap::from([("out".to_string(), df)]));
     Ok(match sc.stage.stage_type.as_str() {
         "read_csv" | "read_json" | "read_parquet" => one(sources::read(sc).await?),
-        "read_db" => one(databases::read_db(sc).await?),
+        "read_db" => one(databases::read_db(sc, params).await?),
         "input" => one(sources::input(sc, given_inputs.remove(sc.id()))?),
         "write_csv" | "write_json" | "write_parquet" => {
             Built::Sink(sources::sink(sc, sc.input(&inputs, "in")?)?)

@@ -14,6 +14,7 @@ use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::streaming::PartitionStream;
 use datafusion::prelude::{DataFrame, SessionContext};
 use futures::StreamExt;
+use serde_json::Value;
 use sqlx::{AssertSqlSafe, Column, Executor, Row, Statement, TypeInfo, ValueRef};
 
 use super::ConnectionDetails;
@@ -37,22 +38,52 @@ pub fn statement(
     }
 }
 
-/// A frame over the result of `sql`. Only the statement's columns are fetched now; rows are
-/// read when the plan runs (at most `limit` of them when given, for previews).
+/// What `read_db` runs: a statement with placeholders, the values bound to them in order, and
+/// at most how many rows to read (for previews).
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub sql: String,
+    pub values: Vec<Value>,
+    pub limit: Option<usize>,
+}
+
+/// Bind `values` to a sqlx query in order: numbers as integers or floats, text as text, JSON
+/// lists and objects as their JSON text.
+macro_rules! bind_values {
+    ($query:expr, $values:expr) => {{
+        let mut query = $query;
+        for value in $values {
+            query = match value {
+                Value::Null => query.bind(None::<String>),
+                Value::Bool(b) => query.bind(*b),
+                Value::Number(n) => match n.as_i64() {
+                    Some(i) => query.bind(i),
+                    None => query.bind(n.as_f64().unwrap_or(f64::NAN)),
+                },
+                Value::String(s) => query.bind(s.clone()),
+                other => query.bind(other.to_string()),
+            };
+        }
+        query
+    }};
+}
+
+/// A frame over the result of `query`. Only the statement's columns are fetched now; rows are
+/// read when the plan runs.
 pub async fn frame(
     ctx: &SessionContext,
     details: &ConnectionDetails,
     data_dir: PathBuf,
     stage: &str,
-    sql: String,
-    limit: Option<usize>,
+    query: Query,
 ) -> EngineResult<DataFrame> {
-    let sql = match limit {
-        Some(rows) => format!("SELECT * FROM ({sql}) AS tributary_preview LIMIT {rows}"),
-        None => sql,
+    let sql = match query.limit {
+        Some(rows) => format!("SELECT * FROM ({}) AS tributary_preview LIMIT {rows}", query.sql),
+        None => query.sql,
     };
+    let values = query.values;
     let mut conn = open(details, &data_dir, stage, Access::Read).await?;
-    let columns = columns(&mut conn, &sql).await;
+    let columns = columns(&mut conn, &sql, &values).await;
     conn.close().await;
     let columns = columns.map_err(|e| EngineError::option(stage, "query", e))?;
     let schema: SchemaRef = Arc::new(Schema::new(
@@ -63,6 +94,7 @@ pub async fn frame(
         data_dir,
         stage: stage.to_owned(),
         sql,
+        values,
         schema: schema.clone(),
         kinds: columns.into_iter().map(|(_, kind)| kind).collect(),
     };
@@ -71,8 +103,9 @@ pub async fn frame(
     ctx.read_table(Arc::new(table)).map_err(|e| EngineError::from_datafusion(Some(stage), e))
 }
 
-/// The result columns of `sql` and their kinds, from preparing it.
-async fn columns(conn: &mut DbConn, sql: &str) -> Result<Vec<(String, Kind)>, String> {
+/// The result columns of `sql` and their kinds, from preparing it (SQLite may also read a few
+/// rows, with `values` bound).
+async fn columns(conn: &mut DbConn, sql: &str, values: &[Value]) -> Result<Vec<(String, Kind)>, String> {
     let named = |name: &str, type_name: &str| {
         Kind::of(type_name).map(|kind| (name.to_owned(), kind)).ok_or_else(|| {
             format!("column {name:?} has type {type_name}, which read_db cannot read; cast it in the query")
@@ -107,8 +140,9 @@ async fn columns(conn: &mut DbConn, sql: &str) -> Result<Vec<(String, Kind)>, St
                     .map(|(name, kind)| (name, kind.unwrap_or(Kind::Text)))
                     .collect());
             }
-            let sampled =
-                sqlite_sample(c, sql).await.map_err(|e| format!("the query failed: {}", message(&e)))?;
+            let sampled = sqlite_sample(c, sql, values)
+                .await
+                .map_err(|e| format!("the query failed: {}", message(&e)))?;
             Ok(declared
                 .into_iter()
                 .enumerate()
@@ -129,9 +163,10 @@ const SQLITE_SAMPLE: usize = 100;
 async fn sqlite_sample(
     conn: &mut sqlx::SqliteConnection,
     sql: sqlx::SqlStr,
+    values: &[Value],
 ) -> Result<Vec<Option<Kind>>, sqlx::Error> {
     let mut kinds: Vec<Option<Kind>> = Vec::new();
-    let mut rows = sqlx::query(sql).fetch(&mut *conn).take(SQLITE_SAMPLE);
+    let mut rows = bind_values!(sqlx::query(sql), values).fetch(&mut *conn).take(SQLITE_SAMPLE);
     while let Some(row) = rows.next().await {
         let row = row?;
         kinds.resize(row.len(), None);
@@ -168,6 +203,7 @@ struct DbRows {
     data_dir: PathBuf,
     stage: String,
     sql: String,
+    values: Vec<Value>,
     schema: SchemaRef,
     kinds: Vec<Kind>,
 }
@@ -190,6 +226,7 @@ impl PartitionStream for DbRows {
             data_dir: self.data_dir.clone(),
             stage: self.stage.clone(),
             sql: self.sql.clone(),
+            values: self.values.clone(),
             schema: self.schema.clone(),
             kinds: self.kinds.clone(),
         };
@@ -213,6 +250,7 @@ struct Reader {
     data_dir: PathBuf,
     stage: String,
     sql: String,
+    values: Vec<Value>,
     schema: SchemaRef,
     kinds: Vec<Kind>,
 }
@@ -232,7 +270,7 @@ impl Reader {
         let sql = AssertSqlSafe(self.sql.clone());
         macro_rules! drain {
             ($conn:expr, $cell:path) => {{
-                let mut rows = sqlx::query(sql).fetch($conn);
+                let mut rows = bind_values!(sqlx::query(sql), &self.values).fetch($conn);
                 while let Some(row) = rows.next().await {
                     let row = row.map_err(failed)?;
                     for i in 0..self.kinds.len() {
