@@ -15,6 +15,9 @@ pub const DATAFLOW_PERMISSIONS: &[&str] = &[
     "services:call",
 ];
 
+/// The permissions an override on a connection may name (the node's `ObjectKind::Connection`).
+pub const CONNECTION_PERMISSIONS: &[&str] = &["connections:view", "connections:edit"];
+
 /// The shortest password the node accepts.
 pub const MIN_PASSWORD: usize = 10;
 

@@ -1,5 +1,5 @@
-//! `/users`, `/roles`, `/permissions` and `/dataflows/{name}/access`: users, roles and
-//! per-object access overrides.
+//! `/users`, `/roles`, `/permissions` and `/access/{kind}/{name}`: users, roles and per-object
+//! access overrides (of a dataflow or a connection).
 
 use model::{CreateUser, ObjectAccess, Page, Role, RoleSpec, SetPassword, UpdateUser, User};
 
@@ -46,10 +46,18 @@ pub async fn delete_role(name: &str) -> ApiResult<()> {
     fetch_nothing(delete(&format!("/roles/{}", encode_segment(name)))).await
 }
 
-pub async fn dataflow_access(name: &str) -> ApiResult<ObjectAccess> {
-    fetch_json(get(&format!("/dataflows/{}/access", encode_segment(name)))).await
+/// Where the overrides on one object live; `kind` is `dataflow` or `connection`.
+fn access_path(kind: &str, name: &str) -> String {
+    match kind {
+        "dataflow" => format!("/dataflows/{}/access", encode_segment(name)),
+        _ => format!("/access/{kind}/{}", encode_segment(name)),
+    }
 }
 
-pub async fn replace_dataflow_access(name: &str, access: &ObjectAccess) -> ApiResult<ObjectAccess> {
-    send_json(put(&format!("/dataflows/{}/access", encode_segment(name))), access).await
+pub async fn object_access(kind: &str, name: &str) -> ApiResult<ObjectAccess> {
+    fetch_json(get(&access_path(kind, name))).await
+}
+
+pub async fn replace_object_access(kind: &str, name: &str, access: &ObjectAccess) -> ApiResult<ObjectAccess> {
+    send_json(put(&access_path(kind, name)), access).await
 }

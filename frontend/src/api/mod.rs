@@ -16,8 +16,8 @@ mod services;
 mod tokens;
 
 pub use access::{
-    create_role, create_user, dataflow_access, delete_role, list_permissions, list_roles, list_users,
-    replace_dataflow_access, replace_role, set_password, update_user,
+    create_role, create_user, delete_role, list_permissions, list_roles, list_users, object_access,
+    replace_object_access, replace_role, set_password, update_user,
 };
 pub use audit::list_audit;
 pub use auth::{login, logout, me};

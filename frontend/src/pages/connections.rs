@@ -20,6 +20,7 @@ use leptos::task::spawn_local;
 use model::{Connection, ConnectionKind, ConnectionTest};
 
 use super::connection_form::ConnectionEditor;
+use super::object_access::{AccessSection, ObjectKind};
 use crate::api::{self, ApiError};
 use crate::components::ErrorAlert;
 
@@ -146,7 +147,12 @@ pub fn ConnectionsPage() -> impl IntoView {
         Editing::Closed => ().into_any(),
         Editing::New => view! { <ConnectionEditor editing=None saved cancel /> }.into_any(),
         Editing::Existing(connection) => {
-            view! { <ConnectionEditor editing=Some(*connection) saved cancel /> }.into_any()
+            let name = connection.name.clone();
+            view! {
+                <ConnectionEditor editing=Some(*connection) saved cancel />
+                <AccessSection kind=ObjectKind::Connection name />
+            }
+            .into_any()
         }
     };
 

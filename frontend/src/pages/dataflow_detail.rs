@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use model::{Dataflow, DataflowSummary};
 
-use super::dataflow_access::AccessSection;
 use super::dataflow_delete::DeleteDataflow;
 use super::dataflow_run::RunDataflow;
 use super::dataflow_versions::{VersionsResource, VersionsSection};
+use super::object_access::{AccessSection, ObjectKind};
 use crate::api;
 use crate::components::{ErrorAlert, Timestamp};
 use crate::route::Route;
@@ -86,7 +86,7 @@ fn DataflowView(dataflow: Dataflow, versions: VersionsResource, reload: Callback
             <p class="muted">"The newest version, read-only."</p>
             <pre id="dataflow-document" class="document">{document_json}</pre>
         </section>
-        <AccessSection name=name.clone() />
+        <AccessSection kind=ObjectKind::Dataflow name=name.clone() />
         <DeleteDataflow name etag />
     }
 }

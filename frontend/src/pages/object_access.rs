@@ -1,5 +1,5 @@
-//! The "Access" section of a dataflow's page: the overrides that grant or deny one user or
-//! one role permissions on this dataflow, adding and removing them, saving the whole list. A
+//! The "Access" section of a dataflow's page and of a connection's form: the overrides that
+//! grant or deny one user or one role permissions on this object, adding and removing them, saving the whole list. A
 //! deny beats everything; a grant gives what it lists even without the role-wide permission.
 //! Only shown to callers who may read roles; saving needs `roles:edit`.
 //!
@@ -12,17 +12,42 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::{AccessEntry, ObjectAccess};
 
-use crate::access_rules::{DATAFLOW_PERMISSIONS, describe, new_entry, toggle};
+use crate::access_rules::{CONNECTION_PERMISSIONS, DATAFLOW_PERMISSIONS, describe, new_entry, toggle};
 use crate::api::{self, ApiError};
 use crate::components::ErrorAlert;
 
+/// What an access section is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Dataflow,
+    Connection,
+}
+
+impl ObjectKind {
+    /// As the API names it in `/access/{kind}/{name}`.
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Dataflow => "dataflow",
+            Self::Connection => "connection",
+        }
+    }
+
+    /// The permissions an override on such an object may name.
+    fn permissions(self) -> &'static [&'static str] {
+        match self {
+            Self::Dataflow => DATAFLOW_PERMISSIONS,
+            Self::Connection => CONNECTION_PERMISSIONS,
+        }
+    }
+}
+
 #[component]
-pub fn AccessSection(name: String) -> impl IntoView {
+pub fn AccessSection(kind: ObjectKind, name: String) -> impl IntoView {
     let loaded = LocalResource::new({
         let name = name.clone();
         move || {
             let name = name.clone();
-            async move { api::dataflow_access(&name).await }
+            async move { api::object_access(kind.as_str(), &name).await }
         }
     });
     view! {
@@ -31,13 +56,13 @@ pub fn AccessSection(name: String) -> impl IntoView {
             // Callers who may not read roles see no section at all.
             Some(Err(error)) if error.status == 403 => ().into_any(),
             Some(Err(error)) => view! { <ErrorAlert error=Some(error) id="access-error" /> }.into_any(),
-            Some(Ok(access)) => view! { <AccessEditor name=name.clone() entries=access.entries /> }.into_any(),
+            Some(Ok(access)) => view! { <AccessEditor object=kind name=name.clone() entries=access.entries /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn AccessEditor(name: String, entries: Vec<AccessEntry>) -> impl IntoView {
+fn AccessEditor(object: ObjectKind, name: String, entries: Vec<AccessEntry>) -> impl IntoView {
     let entries = RwSignal::new(entries);
     let kind = RwSignal::new("role".to_owned());
     let subject = RwSignal::new(String::new());
@@ -65,7 +90,7 @@ fn AccessEditor(name: String, entries: Vec<AccessEntry>) -> impl IntoView {
         error.set(None);
         let (name, access) = (name.clone(), ObjectAccess { entries: entries.get_untracked() });
         spawn_local(async move {
-            match api::replace_dataflow_access(&name, &access).await {
+            match api::replace_object_access(object.as_str(), &name, &access).await {
                 Ok(stored) => {
                     entries.set(stored.entries);
                     saved.set(true);
@@ -98,7 +123,7 @@ fn AccessEditor(name: String, entries: Vec<AccessEntry>) -> impl IntoView {
         });
         view! { <ul id="access-list">{rows.collect_view()}</ul> }.into_any()
     };
-    let checkboxes = DATAFLOW_PERMISSIONS.iter().map(|permission| {
+    let checkboxes = object.permissions().iter().map(|permission| {
         let id = format!("access-permission-{}", permission.replace(':', "-"));
         let label_for = id.clone();
         view! {
@@ -122,7 +147,7 @@ fn AccessEditor(name: String, entries: Vec<AccessEntry>) -> impl IntoView {
             <h2 id="access-heading">"Access"</h2>
             <p class="muted">
                 "A deny for a user or one of their roles beats everything (no permissions ticked: deny all); "
-                "a grant gives the ticked permissions on this dataflow even without them role-wide."
+                {format!("a grant gives the ticked permissions on this {} even without them role-wide.", object.as_str())}
             </p>
             {list}
             <fieldset>
