@@ -323,6 +323,70 @@ async fn access_steps(admin: &Browser, olaf: &Browser, node: &Node) -> anyhow::R
     Ok(())
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_connection_leaves_the_users_list() -> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let node = Node::start(work.path(), "e2e-admin-connection-access", None).await?;
+    let api = Api::sign_in(&node.base).await?;
+    for name in ["landing", "vault"] {
+        std::fs::create_dir_all(work.path().join(name))?;
+        let _: Value = api
+            .post("/api/v1/connections", &json!({"name": name, "kind": "directory", "path": name}))
+            .await?;
+    }
+    let _: Value =
+        api.post("/api/v1/roles", &json!({"name": "reader", "permissions": ["connections:view"]})).await?;
+    let user = json!({"username": "cora", "password": "cora-password-1", "roles": ["reader"]});
+    let _: Value = api.post("/api/v1/users", &user).await?;
+
+    let cora = signed_in("admin-connection-access-cora", &node, "cora", "cora-password-1").await?;
+    let admin = match signed_in("admin-connection-access", &node, "admin", ADMIN_PASSWORD).await {
+        Ok(admin) => admin,
+        Err(err) => {
+            finish(cora, true).await?;
+            return Err(err);
+        }
+    };
+    let result = connection_access_steps(&admin, &cora, &node).await;
+    finish(cora, result.is_err()).await?;
+    finish(admin, result.is_err()).await?;
+    result
+}
+
+async fn connection_access_steps(admin: &Browser, cora: &Browser, node: &Node) -> anyhow::Result<()> {
+    open(cora, "connections").await?;
+    cora.element(By::Css("#connection-list tr[data-connection='landing']")).await?;
+    cora.element(By::Css("#connection-list tr[data-connection='vault']")).await?;
+    cora.screenshot("01-both-listed").await?;
+
+    // The connection's form carries the same access section as a dataflow's page.
+    open(admin, "connections").await?;
+    press(admin, By::Css("button[data-edit='vault']")).await?;
+    admin.element(By::Id("access-empty")).await?;
+    let choices = admin.driver.find_all(By::Css("input[data-access-permission]")).await?;
+    let mut offered = Vec::new();
+    for choice in choices {
+        offered.extend(choice.attr("data-access-permission").await?);
+    }
+    assert_eq!(offered, ["connections:view", "connections:edit"], "a connection's permissions");
+    admin.element(By::Id("access-subject-name")).await?.send_keys("cora").await?;
+    press(admin, By::Css("#access-subject-kind option[value='user']")).await?;
+    press(admin, By::Css("#access-effect option[value='deny']")).await?;
+    press(admin, By::Id("access-add")).await?;
+    admin.element(By::Css("#access-list li[data-entry='Deny user cora: everything']")).await?;
+    press(admin, By::Id("access-save")).await?;
+    admin.element(By::Id("access-saved")).await?;
+    admin.screenshot("01-deny-saved").await?;
+
+    // Cora's list keeps landing and loses vault.
+    cora.driver.goto(format!("{}/connections", node.base)).await?;
+    cora.element(By::Css("#connection-list tr[data-connection='landing']")).await?;
+    let hidden = cora.driver.find_all(By::Css("#connection-list tr[data-connection='vault']")).await?;
+    assert!(hidden.is_empty(), "cora still sees the denied connection");
+    cora.screenshot("02-vault-hidden").await?;
+    Ok(())
+}
+
 /// A browser of its own (profile, cookies) signed in as `username` on `node`'s console.
 async fn signed_in(scenario: &str, node: &Node, username: &str, password: &str) -> anyhow::Result<Browser> {
     let browser = Browser::start(scenario).await?;

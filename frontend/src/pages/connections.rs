@@ -232,7 +232,7 @@ fn ConnectionTable(
         }
     });
     view! {
-        <table id="connection-list">
+        <table id="connection-list" class="data">
             <thead>
                 <tr>
                     <th scope="col">"Name"</th>

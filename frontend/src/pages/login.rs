@@ -64,8 +64,9 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// Wrong credentials get one fixed sentence whatever the server's wording; anything else (too many
-/// attempts, a disabled account, the server unreachable) is more specific, so it is shown as is.
+/// Wrong credentials get one fixed sentence whatever the server's wording (a disabled account
+/// gets it too: the node does not tell whether an account exists); anything else (too many
+/// attempts, the server unreachable) is more specific, so it is shown as is.
 fn login_error_message(error: &ApiError) -> String {
     if error.is(ErrorCode::InvalidCredentials) || error.status == 401 {
         WRONG_CREDENTIALS.into()
