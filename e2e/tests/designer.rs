@@ -6,6 +6,7 @@
 //! - versions: the list, an older one opened read-only, what changed between two;
 //! - a second session saving first: the 412 dialog, both ways out of it, nothing lost;
 //! - export to a downloaded file, import of a good file and refusal of two bad ones;
+//! - a `read_db` stage offering the database connections by name;
 //! - a 300-stage dataflow: its render time and the frame time while a stage is dragged,
 //!   printed for the benchmark note (a benchmark, not a test, guards speed).
 //!
@@ -373,6 +374,49 @@ async fn export_and_import(browser: &Browser, setup: &Setup) -> anyhow::Result<(
     browser.screenshot("03-import-refused").await?;
 
     save(browser, "imported", 2).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_db_stage_offers_the_database_connections() -> anyhow::Result<()> {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let setup = Setup::start("e2e-designer-connections").await?;
+    for connection in [
+        json!({"name": "warehouse", "kind": "sqlite", "path": "warehouse.sqlite"}),
+        json!({"name": "landing", "kind": "directory", "path": "."}),
+    ] {
+        let _: Value = setup.api.post("/api/v1/connections", &connection).await?;
+    }
+    let lookup = json!({"name": "lookup", "kind": "job", "stages": [
+        {"id": "read", "type": "read_db", "options": {}, "position": {"x": 80, "y": 80}}], "edges": []});
+    let _: Value = setup.api.post("/api/v1/dataflows", &lookup).await?;
+
+    let browser = Browser::start("designer-connections").await?;
+    let result = pick_connection(&browser, &setup.node).await;
+    finish(browser, result).await
+}
+
+async fn pick_connection(browser: &Browser, node: &Node) -> anyhow::Result<()> {
+    open(browser, node, "lookup", "").await?;
+    browser.element(By::Id("stage-read")).await?.click().await?;
+    let field = browser.element(By::Id("prop-connection")).await?;
+    let list = field.attr("list").await?.unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let offered = loop {
+        let mut names = Vec::new();
+        for option in browser.driver.find_all(By::Css(format!("datalist#{list} option"))).await? {
+            names.extend(option.attr("value").await?);
+        }
+        if !names.is_empty() || Instant::now() > deadline {
+            break names;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Databases only: a directory cannot be read with read_db.
+    anyhow::ensure!(offered == ["warehouse"], "the field offers {offered:?}");
+    set_option(browser, "read", "connection", "warehouse").await?;
+    wait_value(browser, "read", "connection", "warehouse").await?;
+    browser.screenshot("01-connection-offered").await?;
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! Property fields generated from the catalog's option schema: [`OptionField`] picks the editor
-//! for an option's type (text, expression, path, number, toggle, select; field pickers in
-//! [`super::fields`], lists and maps in [`super::list_editors`]) and shows its help and the
-//! problems the validators report at its path.
+//! for an option's type (text, a connection name with suggestions, expression, path, number,
+//! toggle, select; field pickers in [`super::fields`], lists and maps in
+//! [`super::list_editors`]) and shows its help and the problems the validators report at its
+//! path.
 
 use leptos::prelude::*;
 use model::{OptionSpec, OptionType};
@@ -90,6 +91,9 @@ pub fn OptionField(binding: Binding, spec: OptionSpec) -> impl IntoView {
 fn editor(binding: Binding, spec: &OptionSpec, described_by: String) -> AnyView {
     let placeholder = spec.default.as_ref().map(|d| value_text(Some(d))).unwrap_or_default();
     match spec.option_type {
+        OptionType::String if spec.name == "connection" => {
+            view! { <ConnectionEditor binding described_by /> }.into_any()
+        }
         OptionType::String => view! { <TextEditor binding placeholder described_by /> }.into_any(),
         OptionType::Path => {
             let placeholder = if placeholder.is_empty() { "in/file.csv".to_owned() } else { placeholder };
@@ -133,6 +137,46 @@ fn TextEditor(binding: Binding, placeholder: String, described_by: String) -> im
             on:input=move |event| binding.typed(text_value(event_target_value(&event)))
             on:change=move |_| ctx.end_gesture()
         />
+    }
+}
+
+/// A connection's name, typed or picked from the database connections the caller may see (a
+/// caller who may not list connections just types it).
+#[component]
+fn ConnectionEditor(binding: Binding, described_by: String) -> impl IntoView {
+    let (value, ctx, id) = (binding.value, binding.ctx, binding.dom_id.clone());
+    let choices_id = format!("{id}-choices");
+    let names = LocalResource::new(|| async {
+        crate::api::list_connections()
+            .await
+            .map(|page| {
+                page.items
+                    .into_iter()
+                    .filter(|c| c.kind != model::ConnectionKind::Directory)
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <input
+            type="text"
+            id=id
+            list=choices_id.clone()
+            autocomplete="off"
+            spellcheck="false"
+            placeholder="connection name"
+            aria-describedby=described_by
+            disabled=move || ctx.viewing.get().is_some()
+            prop:value=move || value.with(|v| value_text(v.as_ref()))
+            on:input=move |event| binding.typed(text_value(event_target_value(&event)))
+            on:change=move |_| ctx.end_gesture()
+        />
+        <datalist id=choices_id>
+            {move || {
+                names.get().unwrap_or_default().into_iter().map(|name| view! { <option value=name /> }).collect_view()
+            }}
+        </datalist>
     }
 }
 
