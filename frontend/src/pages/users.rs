@@ -10,6 +10,7 @@
 //! `new-user-create`, `new-user-problem`, `new-user-error`.
 
 use leptos::ev::SubmitEvent;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::{CreateUser, Role, UpdateUser, User};
@@ -185,8 +186,15 @@ fn RoleEditor(
 ) -> impl IntoView {
     let chosen = RwSignal::new(held);
     let save_name = username.clone();
+    // The editor opens above the table: focus brings it into view wherever the page was scrolled.
+    let panel = NodeRef::<html::Fieldset>::new();
+    Effect::new(move |_| {
+        if let Some(panel) = panel.get() {
+            let _ = panel.focus();
+        }
+    });
     view! {
-        <fieldset id="user-edit" class="panel">
+        <fieldset id="user-edit" class="panel" tabindex="-1" node_ref=panel>
             <legend>"Roles of " {username}</legend>
             <RoleChecklist role_names chosen prefix="user-edit-role" />
             <button
@@ -212,6 +220,13 @@ fn PasswordForm(
     let password = RwSignal::new(String::new());
     let done = RwSignal::new(false);
     let target = username.clone();
+    // The form opens above the table: focus brings it into view wherever the page was scrolled.
+    let input = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
+            let _ = input.focus();
+        }
+    });
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         action_error.set(None);
@@ -227,7 +242,7 @@ fn PasswordForm(
         <form id="user-password" class="inline-form panel" on:submit=submit novalidate>
             <div class="field grow">
                 <label for="user-password-input">"New password for " {username}</label>
-                <input id="user-password-input" type="password" autocomplete="new-password" bind:value=password />
+                <input id="user-password-input" type="password" autocomplete="new-password" bind:value=password node_ref=input />
             </div>
             <button id="user-password-save" type="submit">"Set password"</button>
             <button id="user-password-cancel" type="button" class="secondary" on:click=move |_| editing.set(None)>
