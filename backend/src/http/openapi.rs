@@ -256,14 +256,14 @@ fn add_errors(path: &str, operation: &mut Operation) {
     let public = operation.security.as_ref().is_some_and(|requirements| {
         requirements.iter().any(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({})))
     });
+    let has_body = operation.request_body.is_some();
     let applies = |status: &str| match status {
         "401" | "403" => !public,
-        "404" => path.contains('{') || operation.request_body.is_some(),
-        "413" | "415" => operation.request_body.is_some(),
+        "404" => path.contains('{') || has_body,
+        "413" | "415" => has_body,
         _ => true,
     };
-    let wanted: Vec<_> = ERRORS.iter().filter(|(status, ..)| applies(status)).collect();
-    for (status, name, _) in wanted {
+    for (status, name, _) in ERRORS.iter().filter(|(status, ..)| applies(status)) {
         operation
             .responses
             .responses
