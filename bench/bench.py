@@ -46,6 +46,8 @@ class Api:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base + path, data=data, method=method)
         request.add_header("content-type", "application/json")
+        # The session cookie signs these requests in; writes with it need the CSRF header.
+        request.add_header("x-tributary-csrf", "1")
         for key, value in (headers or {}).items():
             request.add_header(key, value)
         with self.opener.open(request) as response:
