@@ -32,6 +32,8 @@ pub struct Shared {
     pub shutdown: Shutdown,
     pub engine: Arc<engine::Engine>,
     pub runner: Arc<crate::runner::RunnerHandle>,
+    /// Writes submitted runs, several in one transaction when they arrive together.
+    pub submits: crate::service::submits::SubmitWriter,
     pub services: Arc<crate::service::services::ServiceCache>,
     pub principals: Arc<crate::auth::cache::PrincipalCache>,
     /// Failed sign-ins per user and address, counted on this node.
@@ -106,6 +108,12 @@ impl AppState {
         let connections =
             crate::service::connections::DbConnections { db: db.clone(), cipher: cipher.clone() };
         let runner = Arc::new(crate::runner::RunnerHandle::new(config.run_slots, db.clone()));
+        let here = crate::service::submits::Here {
+            node: config.node_name.to_string(),
+            modules: config.modules.clone(),
+            lease: crate::runner::lease_for(&config),
+        };
+        let submits = crate::service::submits::SubmitWriter::start(db.clone(), here);
         Ok(Self(Arc::new(Shared {
             db,
             replica_healthy: Arc::new(std::sync::atomic::AtomicBool::new(replica.is_some())),
@@ -115,6 +123,7 @@ impl AppState {
             ),
             cipher,
             runner,
+            submits,
             services: Arc::default(),
             principals: Arc::default(),
             login_limiter: Arc::default(),

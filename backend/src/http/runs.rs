@@ -6,14 +6,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
 use futures::StreamExt;
-use model::{Page, Run, RunLogLine, RunStatus, SubmitRun};
+use model::{Page, Run, RunLogLine, RunStatus, RunTrigger, SubmitRun};
 
 use super::extract::{AppJson, AppPath, AppQuery, OptionalJson, RequestMeta};
 use crate::auth::access::{self, Decision, ObjectRef};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, AppResult};
-use crate::runner::lease;
-use crate::service::runs::{self, ClaimHere, RunFilter};
+use crate::service::runs::{self, RunFilter};
+use crate::service::submits::Submit;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -56,11 +56,15 @@ pub(super) async fn submit(
     }
     // With a free slot here, the run is claimed as it is inserted and starts at once.
     let slot = state.runner.try_slot();
-    let here = ClaimHere { node: &state.node_name, modules: &state.config.modules, lease: lease(&state) };
-    let ctx = meta.audit(&state, &principal.username);
-    let txn = crate::store::begin_write(&state.db).await?;
-    let (row, created) = runs::submit(&txn, &ctx, &name, request, key, slot.as_ref().map(|_| &here)).await?;
-    txn.commit().await?;
+    let submit = Submit {
+        ctx: meta.audit(&state, &principal.username),
+        name,
+        parameters: request.parameters,
+        trigger: request.trigger.unwrap_or(RunTrigger::Api),
+        key: key.map(str::to_owned),
+        claim: slot.is_some(),
+    };
+    let (row, created) = state.submits.submit(&state.db, submit).await?;
     let run = runs::to_model(row.clone());
     match slot {
         Some(slot) if created && run.status == RunStatus::Running => {

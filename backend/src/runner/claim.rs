@@ -10,7 +10,12 @@ use crate::state::AppState;
 
 /// How long a claimed run belongs to its node without renewal.
 pub fn lease(state: &AppState) -> TimeDelta {
-    TimeDelta::from_std(state.config.run_lease).unwrap_or(TimeDelta::seconds(30))
+    lease_for(&state.config)
+}
+
+/// [`lease`] from the node's configuration.
+pub fn lease_for(config: &crate::config::Config) -> TimeDelta {
+    TimeDelta::from_std(config.run_lease).unwrap_or(TimeDelta::seconds(30))
 }
 
 /// Every value of `required_modules` this node satisfies: each subset of its modules besides

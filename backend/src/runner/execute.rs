@@ -112,9 +112,12 @@ async fn run_to_end(
         return Err((problem.clone(), vec![]));
     }
     log.line("info", format!("compiled {} stages, {} sink(s)", document.stages.len(), compiled.sinks.len()));
-    // Unfinished files of this run live here; a retry after a crash starts from a clean one.
+    // Unfinished files of this run live here; a retry after a crash starts from a clean one (a
+    // first attempt has none: sparing the lookup matters when many short runs go through).
     let staging = state.config.data_dir.join(".tributary").join("staging").join(&run.id);
-    let _ = std::fs::remove_dir_all(&staging);
+    if run.attempt > 1 {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
     let progress_view = compiled.progress();
     let sinks: Vec<(String, std::path::PathBuf)> =
         compiled.sinks.iter().map(|s| (s.stage.clone(), s.path.clone())).collect();
@@ -130,7 +133,11 @@ async fn run_to_end(
     };
     let result =
         joined.unwrap_or_else(|e| Err(EngineError::engine(format!("the engine task ended abnormally: {e}"))));
-    let _ = std::fs::remove_dir_all(&staging);
+    // Each file has left it by now (moved into place, or removed when its sink failed), so one
+    // `rmdir` usually does; whatever is left otherwise goes too.
+    if std::fs::remove_dir(&staging).is_err() && staging.exists() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
     match result {
         Ok(metrics) => {
             for (stage, path) in &sinks {

@@ -26,7 +26,7 @@ use entities::runs;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
-pub use claim::{lease, serves};
+pub use claim::{lease, lease_for, serves};
 pub use subflows::DbSubflows;
 
 use crate::shutdown::Supervisor;

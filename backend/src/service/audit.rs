@@ -59,6 +59,24 @@ impl<'a> AuditEntry<'a> {
 }
 
 pub async fn record(db: &impl ConnectionTrait, ctx: &AuditContext, entry: AuditEntry<'_>) -> AppResult<()> {
+    row(ctx, entry).insert(db).await?;
+    Ok(())
+}
+
+/// Record several events in one statement.
+pub async fn record_many<'a>(
+    db: &impl ConnectionTrait,
+    events: impl IntoIterator<Item = (&'a AuditContext, AuditEntry<'a>)>,
+) -> AppResult<()> {
+    let rows: Vec<audit_events::ActiveModel> =
+        events.into_iter().map(|(ctx, entry)| row(ctx, entry)).collect();
+    if !rows.is_empty() {
+        audit_events::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+fn row(ctx: &AuditContext, entry: AuditEntry<'_>) -> audit_events::ActiveModel {
     audit_events::ActiveModel {
         at: Set(chrono::Utc::now()),
         actor: Set(ctx.actor.clone()),
@@ -72,9 +90,6 @@ pub async fn record(db: &impl ConnectionTrait, ctx: &AuditContext, entry: AuditE
         request_id: Set(Some(ctx.request_id.clone())),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 pub use model::AuditEvent;

@@ -13,6 +13,7 @@ pub mod runs;
 pub mod schedules;
 pub mod services;
 pub mod sessions;
+pub mod submits;
 pub mod users;
 
 /// Timestamps on the wire: RFC 3339, UTC, milliseconds.

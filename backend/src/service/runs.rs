@@ -114,10 +114,51 @@ async fn insert(
     if let Some(existing) = find_by_key(db, key.as_deref()).await? {
         return Ok((existing, false));
     }
-    let dataflow =
-        dataflows::Entity::find().filter(dataflows::Column::Name.eq(name)).one(db).await?.ok_or_else(
-            || AppError::new(ErrorCode::DataflowNotFound, format!("there is no dataflow named {name:?}")),
-        )?;
+    let dataflow = dataflows::Entity::find().filter(dataflows::Column::Name.eq(name)).one(db).await?;
+    let draft = RunDraft { ctx, name, parameters, trigger, origin, key, here };
+    let row = new_row(db, dataflow.as_ref(), draft).await?;
+    // Two submits with one key may race: the one that loses inserts nothing and answers with
+    // the winner's run.
+    let inserted = runs::Entity::insert(runs::ActiveModel::from(row.clone()))
+        .on_conflict(OnConflict::column(runs::Column::IdempotencyKey).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    if inserted == 0 {
+        let existing = find_by_key(db, row.idempotency_key.as_deref()).await?;
+        return existing
+            .map(|r| (r, false))
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("the run was not inserted")));
+    }
+    audit::record_many(db, [started_entry(ctx, &row)]).await?;
+    if row.status == RunStatus::Queued.as_str() {
+        crate::cluster::notify::runs_queued(db).await?;
+    }
+    Ok((row, true))
+}
+
+/// What a new run is made of, before its dataflow is looked up.
+pub struct RunDraft<'a> {
+    pub ctx: &'a AuditContext,
+    pub name: &'a str,
+    pub parameters: BTreeMap<String, Value>,
+    pub trigger: RunTrigger,
+    pub origin: RunOrigin,
+    /// The idempotency key, already qualified by the actor.
+    pub key: Option<String>,
+    pub here: Option<&'a ClaimHere<'a>>,
+}
+
+/// The row of a new run of `dataflow` (the one `draft` names, if it exists): its exposed
+/// version, with the parameters checked against it. Reads nothing but the (cached) document.
+pub async fn new_row(
+    db: &impl ConnectionTrait,
+    dataflow: Option<&dataflows::Model>,
+    draft: RunDraft<'_>,
+) -> AppResult<runs::Model> {
+    let name = draft.name;
+    let dataflow = dataflow.ok_or_else(|| {
+        AppError::new(ErrorCode::DataflowNotFound, format!("there is no dataflow named {name:?}"))
+    })?;
     if dataflow.kind != "job" && dataflow.kind != "process" {
         return Err(AppError::invalid(format!(
             "{name:?} is a {}; only jobs and process flows run on their own",
@@ -131,30 +172,30 @@ async fn insert(
         ));
     };
     let document = super::dataflows::document(db, &dataflow.id, version).await?;
-    engine::params::resolve(&document, &parameters).map_err(|e| {
+    engine::params::resolve(&document, &draft.parameters).map_err(|e| {
         AppError::invalid(e.message)
             .with_details(vec![model::ErrorDetail::field("parameters", "see message")])
     })?;
     let required_modules = document.required_modules().join(",");
-    let here = here.filter(|h| crate::runner::serves(h.modules, &required_modules));
+    let here = draft.here.filter(|h| crate::runner::serves(h.modules, &required_modules));
     let now = Utc::now();
-    let row = runs::Model {
+    Ok(runs::Model {
         id: uuid::Uuid::new_v4().to_string(),
         dataflow_id: dataflow.id.clone(),
         dataflow: dataflow.name.clone(),
         version,
         status: if here.is_some() { RunStatus::Running } else { RunStatus::Queued }.as_str().into(),
-        trigger: trigger.as_str().into(),
-        schedule_id: origin.schedule_id,
-        fire_time: origin.fire_time,
-        parameters: serde_json::to_string(&parameters).map_err(AppError::internal)?,
+        trigger: draft.trigger.as_str().into(),
+        schedule_id: draft.origin.schedule_id,
+        fire_time: draft.origin.fire_time,
+        parameters: serde_json::to_string(&draft.parameters).map_err(AppError::internal)?,
         node: here.map(|h| h.node.to_owned()),
         attempt: 1,
         max_attempts: i32::try_from(document.run_policy.max_attempts).unwrap_or(1),
-        idempotency_key: key.clone(),
+        idempotency_key: draft.key,
         required_modules,
         cancel_requested: false,
-        created_by: ctx.actor.clone(),
+        created_by: draft.ctx.actor.clone(),
         created_at: now,
         started_at: here.map(|_| now),
         finished_at: None,
@@ -162,26 +203,16 @@ async fn insert(
         metrics: None,
         error: None,
         not_before: None,
-        parent_run_id: origin.parent_run_id,
-    };
-    // Two submits with one key may race: the one that loses inserts nothing and answers with
-    // the winner's run.
-    let inserted = runs::Entity::insert(runs::ActiveModel::from(row.clone()))
-        .on_conflict(OnConflict::column(runs::Column::IdempotencyKey).do_nothing().to_owned())
-        .exec_without_returning(db)
-        .await?;
-    if inserted == 0 {
-        let existing = find_by_key(db, key.as_deref()).await?;
-        return existing
-            .map(|r| (r, false))
-            .ok_or_else(|| AppError::internal(anyhow::anyhow!("the run was not inserted")));
-    }
-    let run = to_model(row.clone());
-    audit::record(db, ctx, AuditEntry::ok("runs:start", format!("run:{}", run.id)).after(&run)).await?;
-    if here.is_none() {
-        crate::cluster::notify::runs_queued(db).await?;
-    }
-    Ok((row, true))
+        parent_run_id: draft.origin.parent_run_id,
+    })
+}
+
+/// The audit entry of a run that was just submitted.
+pub fn started_entry<'a>(
+    ctx: &'a AuditContext,
+    row: &runs::Model,
+) -> (&'a AuditContext, AuditEntry<'static>) {
+    (ctx, AuditEntry::ok("runs:start", format!("run:{}", row.id)).after(to_model(row.clone())))
 }
 
 /// Filters of `GET /runs`.

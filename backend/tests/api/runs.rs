@@ -12,7 +12,8 @@ crate::both!(
     a_job_runs_to_completion_with_metrics_and_logs,
     idempotency_keys_return_the_same_run,
     failures_name_the_stage_and_what_to_fix,
-    runs_need_an_exposed_job
+    runs_need_an_exposed_job,
+    submits_that_arrive_together_are_answered_each_on_its_own
 );
 
 const ORDERS: &str = "id,amount\n1,50\n2,150\n3,300\n";
@@ -151,6 +152,50 @@ async fn runs_need_an_exposed_job(app: TestApp) {
         "run_not_found",
     )
     .await;
+}
+
+/// Submits that arrive at once are written together; each still gets its own answer, a bad one
+/// fails alone, and every run started is in the audit log.
+async fn submits_that_arrive_together_are_answered_each_on_its_own(app: TestApp) {
+    app.login_admin().await;
+    expose_job(&app, "together").await;
+    app.create_dataflow(&job("draft")).await;
+    let asks = [
+        ("together", json!({}), StatusCode::ACCEPTED),
+        ("ghost", json!({}), StatusCode::NOT_FOUND),
+        ("together", json!({"parameters": {"unknown": 1}}), StatusCode::BAD_REQUEST),
+        ("draft", json!({}), StatusCode::CONFLICT),
+    ];
+    let submits = (0..24).map(|i| {
+        let (name, body, _) = &asks[i % asks.len()];
+        submit(&app, name, body.clone(), None)
+    });
+    let answers = futures::future::join_all(submits).await;
+    let mut started = Vec::new();
+    for (i, answer) in answers.into_iter().enumerate() {
+        let (name, _, status) = &asks[i % asks.len()];
+        assert_eq!(answer.status(), *status, "submit {i} of {name}");
+        if *status == StatusCode::ACCEPTED {
+            started.push(answer.json::<Run>().await.unwrap().id);
+        }
+    }
+    assert_eq!(started.len(), 6);
+    for id in &started {
+        assert_eq!(wait_for_end(&app, id).await.status, RunStatus::Succeeded);
+    }
+    let listed: Page<Run> = app.get_json("/api/v1/runs?dataflow=together").await;
+    let mut listed: Vec<String> = listed.items.into_iter().map(|r| r.id).collect();
+    listed.sort();
+    started.sort();
+    assert_eq!(listed, started);
+    let audit: Page<model::AuditEvent> = app.get_json("/api/v1/audit?action=runs:start").await;
+    let mut audited: Vec<String> = audit
+        .items
+        .iter()
+        .filter_map(|e| e.resource.as_deref()?.strip_prefix("run:").map(str::to_owned))
+        .collect();
+    audited.sort();
+    assert_eq!(audited, started);
 }
 
 /// Orders large enough that a run over them is still going a second later.
