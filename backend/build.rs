@@ -3,6 +3,11 @@
 //! and generates `console_assets.rs`, which embeds every file so the `tributary` binary serves
 //! the console on its own.
 //!
+//! The designer is split off into a module of its own (`split_designer.wasm`, see
+//! `frontend/src/pages/mod.rs`) that the browser fetches when the designer first opens: the
+//! linked module is split before wasm-bindgen, which keeps the exports the split modules link
+//! against; the split modules are re-encoded without their name sections.
+//!
 //! The nested cargo gets its own target dir (sharing the outer one deadlocks on its lock) and
 //! none of the host-only variables (flags, wrappers such as clippy's). `SKIP_FRONTEND_BUILD=1`
 //! embeds a one-page placeholder instead, for IDE checks.
@@ -88,11 +93,15 @@ fn build_console(workspace: &Path, out_dir: &Path, console_dir: &Path) -> BuildR
     }
 
     let wasm = nested_target.join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    let main_module = nested_target.join("frontend_main.wasm");
+    split_on_demand_modules(&wasm, &main_module, console_dir)?;
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
+        .input_path(&main_module)
         .web(true)
         .map_err(|e| e.to_string())?
         .typescript(false)
+        .keep_lld_exports(true)
+        .demangle(false)
         .remove_name_section(true)
         .remove_producers_section(true)
         .out_name("frontend")
@@ -105,6 +114,33 @@ fn build_console(workspace: &Path, out_dir: &Path, console_dir: &Path) -> BuildR
         if entry.file_type()?.is_file() {
             fs::copy(entry.path(), console_dir.join(entry.file_name()))?;
         }
+    }
+    Ok(())
+}
+
+/// Split `linked` at its `wasm_split` points: the main module goes to `main_module` (for
+/// wasm-bindgen), each split module and the script that loads them into `console_dir`.
+fn split_on_demand_modules(linked: &Path, main_module: &Path, console_dir: &Path) -> BuildResult {
+    let bytes = fs::read(linked)?;
+    let mut options = wasm_split_cli_support::Options::new(&bytes);
+    options.output_dir = console_dir;
+    options.main_out_path = main_module;
+    options.main_module = "./frontend.js";
+    options.link_name = "./__wasm_split.js";
+    let split = wasm_split_cli_support::transform(options)
+        .map_err(|e| format!("splitting the console failed: {e:#}"))?;
+    if split.split_modules.is_empty() {
+        return Err(
+            "splitting the console found no split point; is the designer still loaded on demand?".into()
+        );
+    }
+    for module in &split.split_modules {
+        let mut parsed = walrus::ModuleConfig::new()
+            .generate_name_section(false)
+            .generate_producers_section(false)
+            .parse_file(module)
+            .map_err(|e| format!("reading {}: {e}", module.display()))?;
+        parsed.emit_wasm_file(module)?;
     }
     Ok(())
 }

@@ -27,10 +27,7 @@ async fn a_schedule_made_in_the_console_previews_and_fires() -> anyhow::Result<(
 
     let browser = Browser::start("schedules").await?;
     let result = steps(&browser, &node).await;
-    if result.is_err() {
-        let _ = browser.screenshot("failure").await;
-    }
-    browser.quit().await?;
+    browser.close(result.is_err()).await?;
     result?;
     assert!(node.data_dir().join("out/copy.csv").exists(), "the scheduled run wrote its output");
     Ok(())
@@ -87,6 +84,12 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
     browser.screenshot("02-fired").await?;
     // Back at the top of the page, where the pause button is.
     browser.driver.execute("window.scrollTo(0, 0);", vec![]).await?;
+    // The page updates in place while it reloads the schedule: its heading never leaves the
+    // document (the page is not swapped for a loading note and built again).
+    let watch = "const title = document.getElementById('schedule-title'); window.titleLeft = false;
+        new MutationObserver(() => { if (!title.isConnected) window.titleLeft = true; })
+            .observe(document.body, { childList: true, subtree: true });";
+    browser.driver.execute(watch, vec![]).await?;
     browser.element(By::Id("schedule-toggle")).await?.click().await?;
     let state = browser.element(By::Id("schedule-state")).await?;
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -94,5 +97,7 @@ async fn steps(browser: &Browser, node: &Node) -> anyhow::Result<()> {
         assert!(Instant::now() < deadline, "the schedule did not pause");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let left = browser.driver.execute("return window.titleLeft;", vec![]).await?;
+    assert_eq!(left.json(), &json!(false), "the page was rebuilt while the schedule reloaded");
     Ok(())
 }

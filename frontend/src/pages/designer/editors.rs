@@ -121,13 +121,20 @@ fn text_value(text: String) -> Option<Value> {
     (!text.is_empty()).then_some(Value::String(text))
 }
 
+/// A line of text; `list` names a `<datalist>` of suggestions.
 #[component]
-fn TextEditor(binding: Binding, placeholder: String, described_by: String) -> impl IntoView {
+fn TextEditor(
+    binding: Binding,
+    placeholder: String,
+    described_by: String,
+    #[prop(optional)] list: Option<String>,
+) -> impl IntoView {
     let (value, ctx, id) = (binding.value, binding.ctx, binding.dom_id.clone());
     view! {
         <input
             type="text"
             id=id
+            list=list
             autocomplete="off"
             spellcheck="false"
             placeholder=placeholder
@@ -144,8 +151,7 @@ fn TextEditor(binding: Binding, placeholder: String, described_by: String) -> im
 /// caller who may not list connections just types it).
 #[component]
 fn ConnectionEditor(binding: Binding, described_by: String) -> impl IntoView {
-    let (value, ctx, id) = (binding.value, binding.ctx, binding.dom_id.clone());
-    let choices_id = format!("{id}-choices");
+    let choices_id = format!("{}-choices", binding.dom_id);
     let names = LocalResource::new(|| async {
         crate::api::list_connections()
             .await
@@ -159,19 +165,7 @@ fn ConnectionEditor(binding: Binding, described_by: String) -> impl IntoView {
             .unwrap_or_default()
     });
     view! {
-        <input
-            type="text"
-            id=id
-            list=choices_id.clone()
-            autocomplete="off"
-            spellcheck="false"
-            placeholder="connection name"
-            aria-describedby=described_by
-            disabled=move || ctx.viewing.get().is_some()
-            prop:value=move || value.with(|v| value_text(v.as_ref()))
-            on:input=move |event| binding.typed(text_value(event_target_value(&event)))
-            on:change=move |_| ctx.end_gesture()
-        />
+        <TextEditor binding placeholder="connection name".into() described_by list=choices_id.clone() />
         <datalist id=choices_id>
             {move || {
                 names.get().unwrap_or_default().into_iter().map(|name| view! { <option value=name /> }).collect_view()
