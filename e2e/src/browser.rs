@@ -110,14 +110,17 @@ impl Browser {
         .await
     }
 
+    /// Replaces whatever the field `by` holds with `text`.
+    pub async fn fill(&self, by: By, text: &str) -> WebDriverResult<()> {
+        let field = self.element(by).await?;
+        field.clear().await?;
+        field.send_keys(text).await
+    }
+
     /// Fills in and submits the console's sign-in form (whatever it was showing before).
     pub async fn sign_in(&self, username: &str, password: &str) -> WebDriverResult<()> {
-        let field = self.element(By::Id("username")).await?;
-        field.clear().await?;
-        field.send_keys(username).await?;
-        let field = self.element(By::Id("password")).await?;
-        field.clear().await?;
-        field.send_keys(password).await?;
+        self.fill(By::Id("username"), username).await?;
+        self.fill(By::Id("password"), password).await?;
         self.element(By::Id("login-submit")).await?.click().await
     }
 
@@ -125,6 +128,14 @@ impl Browser {
         let path = self.screenshots.join(format!("{step}.png"));
         self.driver.screenshot(&path).await?;
         Ok(path)
+    }
+
+    /// Ends the session, with a screenshot of where it stood first if the test `failed`.
+    pub async fn close(self, failed: bool) -> anyhow::Result<()> {
+        if failed {
+            let _ = self.screenshot("failure").await;
+        }
+        self.quit().await
     }
 
     pub async fn quit(mut self) -> anyhow::Result<()> {

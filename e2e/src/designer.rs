@@ -86,10 +86,7 @@ impl Setup {
 /// Quits the browser, after a screenshot of the page if `result` is a failure, and hands the
 /// result on.
 pub async fn finish(browser: Browser, result: anyhow::Result<()>) -> anyhow::Result<()> {
-    if result.is_err() {
-        let _ = browser.screenshot("failure").await;
-    }
-    let quit = browser.quit().await;
+    let quit = browser.close(result.is_err()).await;
     result.and(quit)
 }
 

@@ -17,9 +17,11 @@
 //! - [`scenario`]: nodes behind HAProxy, service load and slow jobs the cluster tests share.
 //! - [`browser`]: chromedriver + Chromium with a fresh profile and download directory,
 //!   screenshots under `target/`.
+//! - [`admin`]: signing users in and driving the administration pages.
 //! - [`designer`]: driving the designer page (palette drops, ports, options, saves, imports,
 //!   frame timing) and the dataflows its scenarios start from.
 
+pub mod admin;
 pub mod api;
 pub mod browser;
 pub mod cluster;

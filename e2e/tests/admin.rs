@@ -3,10 +3,11 @@
 //! The administration pages in real Chromium against a real node, each checked the way the
 //! person affected notices it, in a browser session of their own: users (create, a duplicate
 //! name refused, disable, reset the password, sign in), roles (built-in ones read-only, a custom
-//! role that opens the audit log and nothing else), connections (a directory and PostgreSQL,
-//! tested from the page, the password never shown again, a wrong port failing with a message)
-//! and a per-dataflow deny that takes the dataflow out of a user's list.
+//! role whose navigation offers the audit log and which opens nothing else), connections (a
+//! directory and PostgreSQL, tested from the page, the password never shown again, a wrong port
+//! failing with a message) and a per-dataflow deny that takes the dataflow out of a user's list.
 
+use e2e::admin::{answered, create_user, open, press, sign_in_status, signed_in, text_showing, user_status};
 use e2e::api::Api;
 use e2e::browser::{Browser, ELEMENT_TIMEOUT};
 use e2e::node::{ADMIN_PASSWORD, Node};
@@ -26,13 +27,13 @@ async fn an_admin_creates_disables_and_resets_a_user() -> anyhow::Result<()> {
     let dana = match Browser::start("admin-users-dana").await {
         Ok(dana) => dana,
         Err(err) => {
-            finish(admin, true).await?;
+            admin.close(true).await?;
             return Err(err);
         }
     };
     let result = user_steps(&admin, &dana, &node).await;
-    finish(dana, result.is_err()).await?;
-    finish(admin, result.is_err()).await?;
+    dana.close(result.is_err()).await?;
+    admin.close(result.is_err()).await?;
     result
 }
 
@@ -106,7 +107,7 @@ async fn a_custom_role_opens_the_audit_log_and_nothing_else() -> anyhow::Result<
     let node = Node::start(work.path(), "e2e-admin-roles", None).await?;
     let admin = signed_in("admin-roles", &node, "admin", ADMIN_PASSWORD).await?;
     let result = role_steps(&admin, &node).await;
-    finish(admin, result.is_err()).await?;
+    admin.close(result.is_err()).await?;
     result
 }
 
@@ -153,17 +154,22 @@ async fn role_steps(admin: &Browser, node: &Node) -> anyhow::Result<()> {
     admin.screenshot("04-role-assigned").await?;
 
     let ines = signed_in("admin-roles-ines", node, "ines", "ines-password-1").await?;
-    let seen = auditor_steps(&ines).await;
-    finish(ines, seen.is_err()).await?;
+    let seen = auditor_steps(&ines, node).await;
+    ines.close(seen.is_err()).await?;
     seen
 }
 
-/// What a user holding only `auditor` (dataflows:view, audit:view) meets in the console. The
-/// navigation shows every section to everyone; a page the user may not use says which
-/// permission it needs.
-async fn auditor_steps(ines: &Browser) -> anyhow::Result<()> {
+/// What a user holding only `auditor` (dataflows:view, audit:view) meets in the console: the
+/// navigation offers the sections those permissions open and the ones everyone has, and a page
+/// reached by its address anyway says which permission it needs.
+async fn auditor_steps(ines: &Browser, node: &Node) -> anyhow::Result<()> {
     ines.element(By::Id("dataflow-empty")).await?;
     open(ines, "audit").await?;
+    let mut offered = Vec::new();
+    for link in ines.driver.find_all(By::Css("#main-nav a[data-nav]")).await? {
+        offered.push(link.attr("data-nav").await?.unwrap_or_default());
+    }
+    assert_eq!(offered, ["dataflows", "services", "admin", "tokens", "audit"]);
     let entries = text_showing(ines, "#audit-list", &["roles:create", "users:update"]).await?;
     assert!(entries.contains("auditor"), "{entries}");
     ines.screenshot("01-audit-log").await?;
@@ -172,7 +178,7 @@ async fn auditor_steps(ines: &Browser) -> anyhow::Result<()> {
         ("roles", "role-list-error", "roles:view"),
         ("connections", "connection-list-error", "connections:view"),
     ] {
-        open(ines, section).await?;
+        ines.driver.goto(format!("{}/{section}", node.base)).await?;
         let refusal = ines.element(By::Id(alert)).await?.text().await?;
         assert!(refusal.contains(&format!("needs the permission {permission}")), "{section}: {refusal}");
     }
@@ -189,7 +195,7 @@ async fn connections_are_tested_from_the_console_and_keep_their_password() -> an
     std::fs::create_dir_all(node.data_dir().join("landing"))?;
     let admin = signed_in("admin-connections", &node, "admin", ADMIN_PASSWORD).await?;
     let result = connection_steps(&admin, &target).await;
-    finish(admin, result.is_err()).await?;
+    admin.close(result.is_err()).await?;
     result
 }
 
@@ -276,13 +282,13 @@ async fn a_denied_dataflow_leaves_the_users_list() -> anyhow::Result<()> {
     let admin = match signed_in("admin-access", &node, "admin", ADMIN_PASSWORD).await {
         Ok(admin) => admin,
         Err(err) => {
-            finish(olaf, true).await?;
+            olaf.close(true).await?;
             return Err(err);
         }
     };
     let result = access_steps(&admin, &olaf, &node).await;
-    finish(olaf, result.is_err()).await?;
-    finish(admin, result.is_err()).await?;
+    olaf.close(result.is_err()).await?;
+    admin.close(result.is_err()).await?;
     result
 }
 
@@ -343,13 +349,13 @@ async fn a_denied_connection_leaves_the_users_list() -> anyhow::Result<()> {
     let admin = match signed_in("admin-connection-access", &node, "admin", ADMIN_PASSWORD).await {
         Ok(admin) => admin,
         Err(err) => {
-            finish(cora, true).await?;
+            cora.close(true).await?;
             return Err(err);
         }
     };
     let result = connection_access_steps(&admin, &cora, &node).await;
-    finish(cora, result.is_err()).await?;
-    finish(admin, result.is_err()).await?;
+    cora.close(result.is_err()).await?;
+    admin.close(result.is_err()).await?;
     result
 }
 
@@ -385,100 +391,4 @@ async fn connection_access_steps(admin: &Browser, cora: &Browser, node: &Node) -
     assert!(hidden.is_empty(), "cora still sees the denied connection");
     cora.screenshot("02-vault-hidden").await?;
     Ok(())
-}
-
-/// A browser of its own (profile, cookies) signed in as `username` on `node`'s console.
-async fn signed_in(scenario: &str, node: &Node, username: &str, password: &str) -> anyhow::Result<Browser> {
-    let browser = Browser::start(scenario).await?;
-    let result = async {
-        browser.driver.goto(format!("{}/", node.base)).await?;
-        browser.sign_in(username, password).await?;
-        let shown = browser.element(By::Id("current-user")).await?.text().await?;
-        anyhow::ensure!(shown == username, "signed in as {shown}, not {username}");
-        Ok(())
-    }
-    .await;
-    match result {
-        Ok(()) => Ok(browser),
-        Err(err) => {
-            finish(browser, true).await?;
-            Err(err)
-        }
-    }
-}
-
-/// End a browser session, with a screenshot of where it stood if the test failed.
-async fn finish(browser: Browser, failed: bool) -> anyhow::Result<()> {
-    if failed {
-        let _ = browser.screenshot("failure").await;
-    }
-    browser.quit().await
-}
-
-/// Follow the main navigation to `section` (its `data-nav` key).
-async fn open(browser: &Browser, section: &str) -> anyhow::Result<()> {
-    press(browser, By::Css(format!("#main-nav a[data-nav='{section}']"))).await
-}
-
-/// Wait until the page has had its answer from `path`: a part it leaves out when refused is
-/// then really left out, not still loading.
-async fn answered(browser: &Browser, path: &str) -> anyhow::Result<()> {
-    let script = "return performance.getEntriesByType('resource').some(e => e.name.endsWith(arguments[0]));";
-    wait::until(&format!("an answer from {path}"), ELEMENT_TIMEOUT, || async {
-        let done = browser.driver.execute(script, vec![json!(path)]).await.ok()?;
-        (done.json() == &json!(true)).then_some(())
-    })
-    .await
-}
-
-/// Click the element `by`, centred first: the sticky top bar covers whatever the browser would
-/// scroll only just into view.
-async fn press(browser: &Browser, by: By) -> anyhow::Result<()> {
-    let element = browser.element(by).await?;
-    element.scroll_into_view().await?;
-    element.click().await?;
-    Ok(())
-}
-
-/// Fill in and send the new-user form, ticking one role.
-async fn create_user(admin: &Browser, username: &str, password: &str, role: &str) -> anyhow::Result<()> {
-    let name = admin.element(By::Id("new-user-name")).await?;
-    name.clear().await?;
-    name.send_keys(username).await?;
-    let secret = admin.element(By::Id("new-user-password")).await?;
-    secret.clear().await?;
-    secret.send_keys(password).await?;
-    let role = admin.element(By::Id(format!("new-user-role-{role}"))).await?;
-    if !role.is_selected().await? {
-        role.scroll_into_view().await?;
-        role.click().await?;
-    }
-    press(admin, By::Id("new-user-create")).await?;
-    Ok(())
-}
-
-/// The status column of `username`'s row: "Enabled" or "Disabled".
-async fn user_status(admin: &Browser, username: &str) -> anyhow::Result<String> {
-    let css = format!("#user-list tr[data-user='{username}'] td:nth-child(3)");
-    Ok(admin.driver.find(By::Css(css)).await?.text().await?)
-}
-
-/// Wait until the element `css` shows every one of `wanted` (lists are redrawn when they
-/// reload, so it is looked up afresh each time); returns its text.
-async fn text_showing(browser: &Browser, css: &str, wanted: &[&str]) -> anyhow::Result<String> {
-    wait::until(&format!("{css} to show {wanted:?}"), ELEMENT_TIMEOUT, || async {
-        let text = browser.driver.find(By::Css(css)).await.ok()?.text().await.ok()?;
-        wanted.iter().all(|w| text.contains(w)).then_some(text)
-    })
-    .await
-}
-
-/// What the sign-in endpoint answers to `username` and `password`.
-async fn sign_in_status(node: &Node, username: &str, password: &str) -> anyhow::Result<reqwest::StatusCode> {
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/login", node.base))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await?;
-    Ok(response.status())
 }

@@ -43,10 +43,7 @@ async fn a_job_runs_from_the_console_and_its_run_is_shown() -> anyhow::Result<()
 
     let browser = Browser::start("runs").await?;
     let result = steps(&browser, &node).await;
-    if result.is_err() {
-        let _ = browser.screenshot("failure").await;
-    }
-    browser.quit().await?;
+    browser.close(result.is_err()).await?;
     result?;
     assert_eq!(std::fs::read_to_string(node.data_dir().join("out/big.csv"))?, "id,amount\n2,150\n3,300\n");
     Ok(())

@@ -14,10 +14,7 @@ async fn tokens_and_audit_log_in_the_console() -> anyhow::Result<()> {
     let node = Node::start(work.path(), "e2e-security", None).await?;
     let browser = Browser::start("security").await?;
     let result = steps(&browser, &node).await;
-    if result.is_err() {
-        let _ = browser.screenshot("failure").await;
-    }
-    browser.quit().await?;
+    browser.close(result.is_err()).await?;
     result
 }
 
