@@ -104,7 +104,7 @@ fn nesting_bound(tokens: &[Token]) -> usize {
 }
 
 /// The most dots in one field path: dots between names (keywords too, right after a dot),
-/// indexes and brackets, with no operator, comma or keyword in between.
+/// placeholders (`$name`), indexes and brackets, with no operator, comma or keyword in between.
 fn longest_path(tokens: &[Token]) -> usize {
     let (mut dots, mut longest, mut after_dot) = (0usize, 0usize, false);
     for token in tokens {
@@ -114,7 +114,7 @@ fn longest_path(tokens: &[Token]) -> usize {
                 dots += 1;
                 longest = longest.max(dots);
             }
-            Token::LBracket | Token::RBracket => {}
+            Token::LBracket | Token::RBracket | Token::Placeholder(_) => {}
             Token::Word(_) if after_dot || keyword(token).is_none_or(|k| k == Keyword::NoKeyword) => {}
             token if is_operand(token) => {}
             _ => dots = 0,

@@ -89,6 +89,11 @@ fn a_broken_long_field_path_is_refused_at_once() {
     // Also found by fuzzing (fuzz/corpus/expression/keyword-broken-path): keywords as path parts.
     let keywords = format!("{}.", ["a.EXISTS"; 12].join("."));
     assert!(parse(&input(), "p", "predicate", &keywords).expect_err("refused").message.contains("dots"));
+    // And placeholders (fuzz/corpus/expression/placeholder-broken-path): more than 20 s.
+    let placeholders = format!("{}.&.&f", ["f.$f.ct"; 12].join("."));
+    let started = std::time::Instant::now();
+    assert!(parse(&input(), "p", "predicate", &placeholders).expect_err("refused").message.contains("dots"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
 }
 
 #[test]
