@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{DurationRound, TimeDelta, Utc};
+use chrono::{DurationRound, TimeDelta, Timelike, Utc};
 use model::{Page, Run, RunStatus, RunTrigger, Schedule, ScheduleFire, SchedulePreview};
 use reqwest::{Method, StatusCode};
 use sea_orm::sea_query::Expr;
@@ -172,14 +172,24 @@ async fn two_schedulers_fire_each_time_once(app: TestApp) {
 async fn missed_fire_times_follow_the_misfire_policy(app: TestApp) {
     app.login_admin().await;
     expose_copy_job(&app, "copy").await;
+    // An hourly schedule at the minute half an hour away from now: its last fire time was about
+    // half an hour ago and its next one is about half an hour ahead, so no fire time falls due
+    // while the test runs.
+    let now = Utc::now();
+    let minute = (now.minute() + 30) % 60;
+    let mut last = now.duration_trunc(TimeDelta::hours(1)).unwrap() + TimeDelta::minutes(minute.into());
+    if last > now {
+        last -= TimeDelta::hours(1);
+    }
     let schedule = create(
         &app,
-        json!({"name": "hourly", "dataflow": "copy", "cron": "0 0 * * * *", "misfire": "last", "enabled": false}),
+        json!({"name": "hourly", "dataflow": "copy", "cron": format!("0 {minute} * * * *"),
+               "misfire": "last", "enabled": false}),
     )
     .await;
-    // As if every node had been down for over four hours: five fire times are due, the last
-    // on time or missed depending on the minute this runs — either way exactly one runs.
-    let first = Utc::now().duration_trunc(TimeDelta::hours(1)).unwrap() - TimeDelta::hours(4);
+    // As if every node had been down for over four hours: five fire times are missed and exactly
+    // one of them runs.
+    let first = last - TimeDelta::hours(4);
     entities::schedules::Entity::update_many()
         .col_expr(entities::schedules::Column::NextFire, Expr::value(first))
         .col_expr(entities::schedules::Column::Enabled, Expr::value(true))

@@ -289,3 +289,44 @@ async fn a_malformed_or_missing_file_is_named_and_nothing_is_imported() {
     assert!(text.contains("0 schedule(s); the copy is incomplete"), "{text}");
     assert_untouched(&target).await;
 }
+
+/// Users are not exported: an override for a user the new node lacks is left out with a warning
+/// naming it (the rest of the object's overrides arrive), and once that user exists there an
+/// import brings the override too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_override_for_a_user_the_node_lacks_is_left_out_with_a_warning() {
+    let (source, target) = (TestApp::sqlite().await, TestApp::sqlite().await);
+    let dir = tempfile::tempdir().unwrap();
+    let source_token = admin_token(&source).await;
+    populate(&source).await;
+    let olaf = json!({"username": "olaf", "password": "olaf-password-1", "roles": ["viewer"]});
+    send(&source, Method::POST, "/api/v1/users", olaf.clone(), StatusCode::CREATED).await;
+    let access = json!({"entries": [
+        {"subject": {"role": "auditor"}, "effect": "grant", "permissions": ["dataflows:execute"]},
+        {"subject": {"user": "olaf"}, "effect": "deny", "permissions": ["dataflows:view"]}]});
+    send(&source, Method::PUT, "/api/v1/dataflows/taxed-orders/access", access, StatusCode::OK).await;
+    let dir_arg = dir.path().to_str().unwrap();
+    let exported = tributary(&source, &source_token, &["export", dir_arg]).await;
+    assert!(exported.status.success(), "{}", out(&exported));
+
+    let token = admin_token(&target).await;
+    let imported = tributary(&target, &token, &["import", dir_arg]).await;
+    let text = out(&imported);
+    assert!(imported.status.success(), "{text}");
+    assert!(
+        text.contains(
+            "override on dataflow taxed-orders for user olaf was left out: there is no such user here"
+        ),
+        "{text}"
+    );
+    let subjects = |access: ObjectAccess| access.entries.into_iter().map(|e| e.subject).collect::<Vec<_>>();
+    let there: ObjectAccess = target.get_json("/api/v1/dataflows/taxed-orders/access").await;
+    assert_eq!(subjects(there), [model::Subject::Role("auditor".into())]);
+
+    send(&target, Method::POST, "/api/v1/users", olaf, StatusCode::CREATED).await;
+    let again = tributary(&target, &token, &["import", dir_arg]).await;
+    assert!(again.status.success() && !out(&again).contains("left out"), "{}", out(&again));
+    let there: ObjectAccess = target.get_json("/api/v1/dataflows/taxed-orders/access").await;
+    let source_access: ObjectAccess = source.get_json("/api/v1/dataflows/taxed-orders/access").await;
+    assert_eq!(there, source_access);
+}
