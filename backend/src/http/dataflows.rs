@@ -152,7 +152,10 @@ pub(super) async fn replace(
     };
     file_options::check(&state.config.data_dir, &document)?;
     let ctx = meta.audit(&state, &principal.username);
-    with_etag(StatusCode::OK, dataflows::replace(&state.db, &ctx, &name, tag, document, &q.comment).await?)
+    with_etag(
+        StatusCode::OK,
+        dataflows::replace(&state.db, &ctx, &name, Some(tag), document, &q.comment).await?,
+    )
 }
 
 #[utoipa::path(
@@ -325,17 +328,30 @@ pub(super) async fn import(
     file_options::check(&state.config.data_dir, &document)?;
     let ctx = meta.audit(&state, &principal.username);
     let comment = if q.comment.is_empty() { "imported".to_owned() } else { q.comment };
-    match dataflows::get(&state.db, &document.name).await {
-        Ok(current) => {
-            let name = document.name.clone();
-            with_etag(
-                StatusCode::OK,
-                dataflows::replace(&state.db, &ctx, &name, &current.etag, document, &comment).await?,
-            )
+    let name = document.name.clone();
+    // Saves of one name take turns, so an import that finds the dataflow always lands as its
+    // next version. Imports of a new name race to create it: the losers save over the winner.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let saved = match dataflows::replace(&state.db, &ctx, &name, None, document.clone(), &comment).await {
+            Err(err) if err.code == ErrorCode::DataflowNotFound => {
+                dataflows::create(&state.db, &ctx, document.clone(), &comment)
+                    .await
+                    .map(|created| (StatusCode::CREATED, created))
+            }
+            saved => saved.map(|saved| (StatusCode::OK, saved)),
+        };
+        match saved {
+            // Another import created it first: the next attempt saves over that one.
+            Err(err) if attempt < IMPORT_ATTEMPTS && err.code == ErrorCode::AlreadyExists => {}
+            saved => {
+                let (status, dataflow) = saved?;
+                return with_etag(status, dataflow);
+            }
         }
-        Err(err) if err.code == ErrorCode::DataflowNotFound => {
-            with_etag(StatusCode::CREATED, dataflows::create(&state.db, &ctx, document, &comment).await?)
-        }
-        Err(err) => Err(err),
     }
 }
+
+/// How often an import tries again after losing the race to create a new name.
+const IMPORT_ATTEMPTS: u32 = 3;

@@ -170,12 +170,13 @@ pub async fn create(
     Ok(created)
 }
 
-/// Save `document` as the next version if `if_match` is the current ETag.
+/// Save `document` as the next version: of the version `if_match` names, refused if another
+/// save came first; with `None`, of whichever version is newest when the save takes its turn.
 pub async fn replace(
     db: &DatabaseConnection,
     ctx: &AuditContext,
     name: &str,
-    if_match: &str,
+    if_match: Option<&str>,
     document: DataflowDocument,
     comment: &str,
 ) -> AppResult<Dataflow> {
@@ -188,8 +189,15 @@ pub async fn replace(
     }
     check_structure(&document)?;
     let txn = crate::store::begin_write(db).await?;
-    let row = find_row(&txn, name).await?;
-    if etag(&row) != if_match.trim() {
+    // The row lock makes concurrent saves of one dataflow take turns (SQLite's write lock
+    // already does), so each reads the version the one before it wrote.
+    let row = dataflows::Entity::find()
+        .filter(dataflows::Column::Name.eq(name))
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| not_found(name))?;
+    if if_match.is_some_and(|tag| etag(&row) != tag.trim()) {
         return Err(stale(&row));
     }
     let previous = parse_document(&find_version(&txn, &row, row.current_version).await?)?;

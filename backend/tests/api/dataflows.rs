@@ -13,6 +13,7 @@ crate::both!(
     search_and_pages_cover_every_dataflow,
     validate_lists_every_problem,
     export_and_import_round_trip,
+    imports_of_one_name_at_once_all_land,
 );
 
 async fn create_read_list_and_delete(app: TestApp) {
@@ -207,4 +208,21 @@ async fn export_and_import_round_trip(app: TestApp) {
     document.name = "copy".into();
     let created = app.request(Method::POST, "/api/v1/dataflows/import").json(&document).send().await.unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
+}
+
+/// Imports race on a new name: each one is saved (one creates it, the others add versions), none
+/// is refused because another got there first.
+async fn imports_of_one_name_at_once_all_land(app: TestApp) {
+    app.login_admin().await;
+    let imports = (0..10).map(|i| {
+        let mut document = job("raced");
+        document.description = format!("import {i}");
+        app.request(Method::POST, "/api/v1/dataflows/import").json(&document).send()
+    });
+    let statuses: Vec<StatusCode> =
+        futures::future::join_all(imports).await.into_iter().map(|r| r.unwrap().status()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 9, "{statuses:?}");
+    let stored: Dataflow = app.get_json("/api/v1/dataflows/raced").await;
+    assert_eq!(stored.summary.version, 10);
 }
