@@ -75,6 +75,11 @@ fn assert_complete_output(data_dir: &std::path::Path) {
     let leftovers: Vec<_> =
         std::fs::read_dir(data_dir.join("out")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(leftovers, vec![std::ffi::OsString::from("sorted.csv")]);
+    // The killed attempt's unfinished file was removed when the run was tried again.
+    let staged: Vec<_> = std::fs::read_dir(data_dir.join(".tributary/staging"))
+        .map(|dir| dir.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(staged.is_empty(), "{staged:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,6 +89,12 @@ async fn a_killed_node_finishes_its_runs_when_it_starts_again() {
     write_orders(&node.data_dir());
     let (api, id) = submit_sorting_job(&node).await;
     wait_running(&api, &node.base, &id).await;
+    let staging = node.data_dir().join(".tributary/staging");
+    wait::until("the run to start its output file", Duration::from_secs(60), || async {
+        std::fs::read_dir(&staging).ok().and_then(|mut dir| dir.next())
+    })
+    .await
+    .unwrap();
     node.kill();
 
     let node = Node::start(work.path(), "solo", None).await.unwrap();

@@ -45,6 +45,7 @@ pub use compile::{Compiled, Inputs, NoSubflows, Purpose, SubflowSource, compile,
 pub use database::{ConnectionDetails, ConnectionSource, DatabaseKind, NoConnections};
 pub use error::{EngineError, EngineResult, Fault};
 pub use run::{Progress, RunMetrics, StageMetrics, execute, execute_staged, snapshot};
+pub use sink::Staging;
 
 /// Settings shared by every compilation on a node.
 #[derive(Clone)]

@@ -2,7 +2,6 @@
 //! can be read while it runs.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
@@ -69,7 +68,7 @@ pub async fn execute(compiled: &Compiled, cancel: &CancellationToken) -> EngineR
 pub async fn execute_staged(
     compiled: &Compiled,
     cancel: &CancellationToken,
-    staging: Option<&Path>,
+    staging: Option<sink::Staging<'_>>,
 ) -> EngineResult<RunMetrics> {
     let mut written = BTreeMap::new();
     for sink in &compiled.sinks {

@@ -95,20 +95,45 @@ impl Drop for TempFile {
     }
 }
 
-/// Where the records go until the file is complete: beside the target, or in `staging` (a
-/// directory on the same file system that the caller owns and clears, e.g. one per run, so
-/// what a killed process left behind is removed when the run is tried again).
-fn temp_path(target: &Path, staging: Option<&Path>) -> PathBuf {
+/// Where a caller keeps unfinished files: in `dir` (on the same file system as the targets),
+/// named after their `owner` (e.g. a run), so the owner's leftovers from a killed process can
+/// be found and removed when it is tried again. One directory serves every owner: creating and
+/// removing a directory per owner costs more than the write of a small file.
+#[derive(Debug, Clone, Copy)]
+pub struct Staging<'a> {
+    pub dir: &'a Path,
+    pub owner: &'a str,
+}
+
+impl Staging<'_> {
+    /// Remove the owner's unfinished files.
+    pub fn clear(&self) {
+        let prefix = format!("{}.", self.owner);
+        let Ok(entries) = std::fs::read_dir(self.dir) else { return };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Where the records go until the file is complete: beside the target, or in `staging`.
+fn temp_path(target: &Path, staging: Option<Staging<'_>>) -> PathBuf {
     let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "output".into());
-    let partial = format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple());
+    let unique = uuid::Uuid::new_v4().simple();
     match staging {
-        Some(dir) => dir.join(partial),
-        None => target.with_file_name(partial),
+        Some(Staging { dir, owner }) => dir.join(format!("{owner}.{name}.{unique}.partial")),
+        None => target.with_file_name(format!(".{name}.{unique}.partial")),
     }
 }
 
 /// Write every record of the sink's input; returns the number of records written.
-pub async fn write(sink: &Sink, cancel: &CancellationToken, staging: Option<&Path>) -> EngineResult<u64> {
+pub async fn write(
+    sink: &Sink,
+    cancel: &CancellationToken,
+    staging: Option<Staging<'_>>,
+) -> EngineResult<u64> {
     let stage = sink.stage.as_str();
     if let Some(target) = &sink.database {
         return crate::database::write::write(stage, &sink.input, target, cancel).await;
@@ -127,7 +152,7 @@ pub async fn write(sink: &Sink, cancel: &CancellationToken, staging: Option<&Pat
     if let Some(parent) = sink.path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io("cannot create the directory of", &e))?;
     }
-    if let Some(dir) = staging {
+    if let Some(Staging { dir, .. }) = staging {
         std::fs::create_dir_all(dir).map_err(|e| io("cannot create the staging directory for", &e))?;
     }
     let temp = TempFile(Some(temp_path(&sink.path, staging)));
@@ -175,4 +200,28 @@ pub async fn write(sink: &Sink, cancel: &CancellationToken, staging: Option<&Pat
     let mut temp = temp;
     temp.0 = None;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Staging, temp_path};
+
+    #[test]
+    fn clearing_a_staging_owner_removes_only_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        let (mine, theirs) =
+            (Staging { dir: dir.path(), owner: "run-1" }, Staging { dir: dir.path(), owner: "run-10" });
+        for staging in [mine, mine, theirs] {
+            std::fs::write(temp_path(&target, Some(staging)), "partial").unwrap();
+        }
+        mine.clear();
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(left[0].starts_with("run-10.out.csv."), "{left:?}");
+    }
 }

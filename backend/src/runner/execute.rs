@@ -10,12 +10,13 @@ use engine::{EngineError, Fault, Inputs, Progress, Purpose};
 use entities::runs;
 use model::{DataflowDocument, DataflowKind, RunError, RunPolicy, RunStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use super::DbSubflows;
 use super::claim::lease;
+use super::ends::End;
 use super::log::RunLog;
 use crate::service::runs::{log, parameters_of};
 use crate::state::AppState;
@@ -112,32 +113,29 @@ async fn run_to_end(
         return Err((problem.clone(), vec![]));
     }
     log.line("info", format!("compiled {} stages, {} sink(s)", document.stages.len(), compiled.sinks.len()));
-    // Unfinished files of this run live here; a retry after a crash starts from a clean one (a
-    // first attempt has none: sparing the lookup matters when many short runs go through).
-    let staging = state.config.data_dir.join(".tributary").join("staging").join(&run.id);
+    // Unfinished files of this run are staged under its id; a retry after a crash first removes
+    // what the killed attempt left (a first attempt has none: sparing the lookup matters when
+    // many short runs go through).
+    let staging_dir = state.config.data_dir.join(".tributary").join("staging");
     if run.attempt > 1 {
-        let _ = std::fs::remove_dir_all(&staging);
+        engine::Staging { dir: &staging_dir, owner: &run.id }.clear();
     }
     let progress_view = compiled.progress();
     let sinks: Vec<(String, std::path::PathBuf)> =
         compiled.sinks.iter().map(|s| (s.stage.clone(), s.path.clone())).collect();
     // The plan runs on the engine's own threads, so this runtime stays free to renew the lease
     // and answer requests however hard the engine works.
-    let (engine_token, engine_staging) = (stops.cancel.clone(), staging.clone());
-    let mut engine_task = state
-        .cpu
-        .spawn(async move { engine::execute_staged(&compiled, &engine_token, Some(&engine_staging)).await });
+    let (engine_token, run_id) = (stops.cancel.clone(), run.id.clone());
+    let mut engine_task = state.cpu.spawn(async move {
+        let staging = engine::Staging { dir: &staging_dir, owner: &run_id };
+        engine::execute_staged(&compiled, &engine_token, Some(staging)).await
+    });
     let joined = tokio::select! {
         joined = &mut engine_task => joined,
         () = progress(state, run, &progress_view, stops, document.run_policy.timeout_seconds, log) => engine_task.await,
     };
     let result =
         joined.unwrap_or_else(|e| Err(EngineError::engine(format!("the engine task ended abnormally: {e}"))));
-    // Each file has left it by now (moved into place, or removed when its sink failed), so one
-    // `rmdir` usually does; whatever is left otherwise goes too.
-    if std::fs::remove_dir(&staging).is_err() && staging.exists() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
     match result {
         Ok(metrics) => {
             for (stage, path) in &sinks {
@@ -215,51 +213,56 @@ async fn finish(
         Err((err, metrics)) => (RunStatus::Failed, metrics, Some(err)),
     };
     let metrics = serde_json::to_string(&metrics).unwrap_or_default();
-    // The moment execution began, a little after the claim the row recorded so far.
-    let update = runs::Entity::update_many()
-        .col_expr(runs::Column::StartedAt, Expr::value(began))
-        .col_expr(runs::Column::Metrics, Expr::value(metrics))
-        .col_expr(runs::Column::LeaseUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-        .filter(runs::Column::Id.eq(&run.id))
-        .filter(runs::Column::Status.eq(RunStatus::Running.as_str()));
-    let update = match &error {
+    // `began` is the moment execution began, a little after the claim the row recorded so far.
+    let end = match &error {
         Some(err) if err.retryable && run.attempt < run.max_attempts => {
             // Back to the queue as the next attempt, claimable after the backoff; the failed
             // attempt's error stays visible until then.
             let wait = policy.backoff_before(u32::try_from(run.attempt + 1).unwrap_or(u32::MAX));
             log.line("warn", format!("attempt {} failed: {err}; retrying in {wait} s", run.attempt));
             let wait = chrono::TimeDelta::seconds(i64::try_from(wait).unwrap_or(i64::MAX / 2));
-            update
-                .col_expr(runs::Column::Status, Expr::value(RunStatus::Queued.as_str()))
-                .col_expr(runs::Column::Attempt, Expr::value(run.attempt + 1))
-                .col_expr(runs::Column::NotBefore, Expr::value(Utc::now() + wait))
-                .col_expr(runs::Column::Node, Expr::value(Option::<String>::None))
-                .col_expr(runs::Column::Error, Expr::value(run_error_json(err)))
+            End {
+                status: RunStatus::Queued.as_str(),
+                attempt: run.attempt + 1,
+                node: None,
+                finished_at: None,
+                not_before: Some(Utc::now() + wait),
+                ..end(run, began, metrics, Some(err), log)
+            }
         }
         _ => {
             match &error {
                 Some(err) => log.line("error", format!("failed: {err}")),
                 None => log.line("info", status.as_str()),
             }
-            update
-                .col_expr(runs::Column::Status, Expr::value(status.as_str()))
-                .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
-                .col_expr(runs::Column::Error, Expr::value(error.as_ref().map(run_error_json)))
+            End { status: status.as_str(), ..end(run, began, metrics, error.as_ref(), log) }
         }
     };
-    if let Err(err) = record_end(state, update, log).await {
+    if let Err(err) = state.runner.ends.record(&state.db, end).await {
         tracing::error!(run = %run.id, error = %err, "recording the end of a run failed");
     }
 }
 
-/// The run's last log lines and its final (or requeued) state, together (see [`super::ends`]).
-async fn record_end(
-    state: &AppState,
-    update: sea_orm::UpdateMany<runs::Entity>,
+/// The run's end as it finishes now, with its last log lines (see [`super::ends`]).
+fn end(
+    run: &runs::Model,
+    began: chrono::DateTime<Utc>,
+    metrics: String,
+    error: Option<&EngineError>,
     log: &RunLog,
-) -> Result<(), DbErr> {
-    let end = super::ends::End { update, lines: log.take() };
-    state.runner.ends.record(&state.db, end).await
+) -> End {
+    End {
+        run_id: run.id.clone(),
+        status: RunStatus::Succeeded.as_str(),
+        attempt: run.attempt,
+        node: run.node.clone(),
+        started_at: began,
+        finished_at: Some(Utc::now()),
+        not_before: run.not_before,
+        metrics,
+        error: error.map(run_error_json),
+        lines: log.take(),
+    }
 }
 
 fn run_error_json(e: &EngineError) -> String {
