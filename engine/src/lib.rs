@@ -59,6 +59,8 @@ pub struct Engine {
     /// The same, free to split file scans across threads: for dataflows whose results do not
     /// depend on record order (see [`compile::order_free`]).
     parallel_session: OnceLock<SessionContext>,
+    /// Schemas of CSV files read so far (see [`compile::sources`]).
+    csv_schemas: Arc<compile::sources::CsvSchemas>,
     /// Where `read_db` and `write_db` find their connections.
     pub connections: Arc<dyn ConnectionSource>,
 }
@@ -80,6 +82,7 @@ impl Engine {
             partitions,
             session: OnceLock::new(),
             parallel_session: OnceLock::new(),
+            csv_schemas: Arc::default(),
             connections: Arc::new(NoConnections),
         }
     }

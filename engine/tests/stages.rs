@@ -292,3 +292,34 @@ async fn a_sort_stays_sorted_when_the_scan_runs_in_parallel() {
     assert_eq!(amounts.len(), 1_200_000);
     assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "output is not sorted");
 }
+
+/// A file read again is not sampled again while unchanged, but a changed file is: new values,
+/// new fields and new types show.
+#[tokio::test]
+async fn a_file_read_again_shows_its_changes() {
+    let data = Data::new();
+    let doc = job(json!([read(), write("out", "out.csv")]), &[("read", "out")]);
+    // Written `hours` ago, as far as its modification time tells.
+    let settled = |content: &str, hours: u64| {
+        data.write("orders.csv", content);
+        let file = std::fs::File::options().write(true).open(data.dir.path().join("orders.csv")).unwrap();
+        file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(hours * 3600))
+            .unwrap();
+    };
+    settled("id,amount\n1,100\n", 2);
+    data.run(&doc).await.unwrap();
+    data.run(&doc).await.unwrap();
+    assert_file(&data, "out.csv", "id,amount\n1,100\n");
+    // The same size, changed just now.
+    data.write("orders.csv", "id,amount\n1,1.5\n");
+    data.run(&doc).await.unwrap();
+    assert_file(&data, "out.csv", "id,amount\n1,1.5\n");
+    // The same size, and changed long ago: only the modification time tells.
+    settled("id,amount\n1,2.5\n", 1);
+    data.run(&doc).await.unwrap();
+    data.run(&doc).await.unwrap();
+    assert_file(&data, "out.csv", "id,amount\n1,2.5\n");
+    data.write("orders.csv", "id,amount,region\n1,10,north\n");
+    data.run(&doc).await.unwrap();
+    assert_file(&data, "out.csv", "id,amount,region\n1,10,north\n");
+}

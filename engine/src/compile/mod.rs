@@ -10,7 +10,7 @@ mod databases;
 mod extra;
 mod modules;
 mod relational;
-mod sources;
+pub(crate) mod sources;
 
 pub use sources::input_schema;
 

@@ -1,10 +1,12 @@
 //! Where records come from and go to: files under the data directory, records handed to an
 //! `input` stage, and the sinks' settings.
 
-use std::path::Path;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
-use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::prelude::{CsvReadOptions, DataFrame, JsonReadOptions, ParquetReadOptions, cast, ident};
 
@@ -43,6 +45,77 @@ pub(crate) fn data_type(name: &str) -> Option<DataType> {
     })
 }
 
+/// Schemas inferred from CSV files, by file and the options that shape inference, so a file read
+/// again unchanged is not sampled again: many short runs over one file each paid for reading it
+/// twice. A file counts as unchanged while its size and modification time are; a file changed
+/// in the last second is not cached, since a change within the file system's clock tick would
+/// leave its modification time as it was.
+#[derive(Default)]
+pub(crate) struct CsvSchemas(Mutex<HashMap<CsvKey, SchemaRef>>);
+
+/// The most schemas kept; past it the cache starts again empty.
+const CSV_SCHEMAS: usize = 1024;
+
+/// How long a file must be unchanged before its schema is kept.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(1);
+
+#[derive(PartialEq, Eq, Hash)]
+struct CsvKey {
+    path: PathBuf,
+    len: u64,
+    modified: SystemTime,
+    header: bool,
+    delimiter: u8,
+    quote: u8,
+}
+
+impl CsvKey {
+    /// The key of a single file that has not changed in the last second; `None` for others and
+    /// for a directory or a glob, whose files may come and go.
+    fn of(path: &Path, header: bool, delimiter: u8, quote: u8) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?;
+        let (len, modified) = (meta.len(), meta.modified().ok()?);
+        let settled = modified.elapsed().is_ok_and(|age| age >= SETTLED);
+        settled.then(|| Self { path: path.to_owned(), len, modified, header, delimiter, quote })
+    }
+}
+
+impl CsvSchemas {
+    fn get(&self, key: &CsvKey) -> Option<SchemaRef> {
+        self.0.lock().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: CsvKey, schema: SchemaRef) {
+        if let Ok(mut schemas) = self.0.lock() {
+            if schemas.len() >= CSV_SCHEMAS {
+                schemas.clear();
+            }
+            schemas.insert(key, schema);
+        }
+    }
+}
+
+/// `read_csv` with these settings: `has_header`, `delimiter`, `quote`.
+async fn read_csv(
+    sc: &StageContext<'_>,
+    path: &Path,
+    ext: &str,
+    (header, delimiter, quote): (bool, u8, u8),
+) -> datafusion::error::Result<DataFrame> {
+    let key = CsvKey::of(path, header, delimiter, quote);
+    let known = key.as_ref().and_then(|key| sc.engine.csv_schemas.get(key));
+    let mut options =
+        CsvReadOptions::new().has_header(header).delimiter(delimiter).quote(quote).file_extension(ext);
+    if let Some(schema) = &known {
+        options = options.schema(schema);
+    }
+    let frame = sc.ctx.read_csv(path.to_string_lossy().to_string(), options).await?;
+    if let (Some(key), None) = (key, known) {
+        sc.engine.csv_schemas.put(key, Arc::new(frame.schema().as_arrow().clone()));
+    }
+    Ok(frame)
+}
+
 pub(crate) async fn read(sc: &StageContext<'_>) -> EngineResult<DataFrame> {
     let id = sc.id();
     let raw = sc.options.str("path")?;
@@ -51,12 +124,9 @@ pub(crate) async fn read(sc: &StageContext<'_>) -> EngineResult<DataFrame> {
     let ext = extension(raw);
     let frame = match sc.stage.stage_type.as_str() {
         "read_csv" => {
-            let options = CsvReadOptions::new()
-                .has_header(sc.options.bool_or("has_header", true)?)
-                .delimiter(single_byte(sc, "delimiter", ",")?)
-                .quote(single_byte(sc, "quote", "\"")?)
-                .file_extension(&ext);
-            sc.ctx.read_csv(path_text, options).await
+            let header = sc.options.bool_or("has_header", true)?;
+            let settings = (header, single_byte(sc, "delimiter", ",")?, single_byte(sc, "quote", "\"")?);
+            read_csv(sc, &path, &ext, settings).await
         }
         "read_json" => sc.ctx.read_json(path_text, JsonReadOptions::default().file_extension(&ext)).await,
         _ => {
