@@ -91,7 +91,7 @@ async fn a_killed_node_finishes_its_runs_when_it_starts_again() {
     wait_running(&api, &node.base, &id).await;
     let staging = node.data_dir().join(".tributary/staging");
     wait::until("the run to start its output file", Duration::from_secs(60), || async {
-        std::fs::read_dir(&staging).ok().and_then(|mut dir| dir.next())
+        std::fs::read_dir(&staging).ok().and_then(|mut dir| dir.next()).and_then(Result::ok)
     })
     .await
     .unwrap();
