@@ -88,8 +88,9 @@ pub fn batches_to_rows(batches: &[RecordBatch]) -> EngineResult<Vec<Row>> {
 
 async fn collect_rows(stage: Option<&str>, df: DataFrame) -> EngineResult<Vec<Row>> {
     use futures::TryStreamExt;
-    let stream =
-        crate::sink::ordered_stream(&df).await.map_err(|e| EngineError::from_datafusion(stage, e))?;
+    let stream = crate::sink::ordered_stream(&df, Arc::new(df.task_ctx()))
+        .await
+        .map_err(|e| EngineError::from_datafusion(stage, e))?;
     let batches: Vec<RecordBatch> =
         stream.try_collect().await.map_err(|e| EngineError::from_datafusion(stage, e))?;
     batches_to_rows(&batches)

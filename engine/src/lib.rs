@@ -13,6 +13,7 @@
 //! - [`tap`]: per-port row counters inside the plan.
 //! - [`compile`]: document → DataFrames per port, sinks and the service output.
 //! - [`database`]: `read_db` and `write_db` over connections a [`ConnectionSource`] provides.
+//! - [`local_files`]: local files DataFusion reads, opened without a hand-over.
 //! - [`sink`]: writing CSV, JSON and Parquet atomically (temporary file, then rename).
 //! - [`address`]: the one-line postal address parser of the `address` module.
 //! - [`api`]: checking (problems, schemas), previews and service calls.
@@ -25,6 +26,7 @@ pub mod compile;
 pub mod database;
 pub mod error;
 pub mod expr;
+mod local_files;
 pub mod options;
 pub mod params;
 pub mod paths;
@@ -38,6 +40,7 @@ pub mod tap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use datafusion::execution::TaskContext;
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
@@ -55,14 +58,22 @@ pub struct Engine {
     pub partitions: usize,
     /// Built once: a session holds hundreds of registered functions and optimizer rules, and
     /// compiling never registers anything in it, so every compilation can share it.
-    session: OnceLock<SessionContext>,
+    session: OnceLock<Session>,
     /// The same, free to split file scans across threads: for dataflows whose results do not
     /// depend on record order (see [`compile::order_free`]).
-    parallel_session: OnceLock<SessionContext>,
+    parallel_session: OnceLock<Session>,
     /// Schemas of CSV files read so far (see [`compile::sources`]).
     csv_schemas: Arc<compile::sources::CsvSchemas>,
     /// Where `read_db` and `write_db` find their connections.
     pub connections: Arc<dyn ConnectionSource>,
+}
+
+/// A shared session and the task context its plans execute in. Building a task context copies
+/// the session's registry of several hundred functions, so it is built once, not per plan.
+#[derive(Clone)]
+struct Session {
+    ctx: SessionContext,
+    task: Arc<TaskContext>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -104,15 +115,28 @@ impl Engine {
     /// `limit`, `distinct` and sequence ids follow the file) and still parallelises aggregates
     /// and joins by hash.
     pub fn session(&self) -> SessionContext {
-        self.session.get_or_init(|| self.new_session(false)).clone()
+        self.session.get_or_init(|| self.new_session(false)).ctx.clone()
     }
 
     /// A session that may reorder records for speed.
     pub fn parallel_session(&self) -> SessionContext {
-        self.parallel_session.get_or_init(|| self.new_session(true)).clone()
+        self.parallel_session.get_or_init(|| self.new_session(true)).ctx.clone()
     }
 
-    fn new_session(&self, parallel: bool) -> SessionContext {
+    /// The task context plans of `ctx` execute in: shared for the engine's own sessions, which
+    /// nothing registers anything in after they are built.
+    pub(crate) fn task_for(&self, ctx: &SessionContext) -> Arc<TaskContext> {
+        let shared = [&self.session, &self.parallel_session]
+            .into_iter()
+            .filter_map(OnceLock::get)
+            .find(|session| Arc::ptr_eq(&session.ctx.state_ref(), &ctx.state_ref()));
+        match shared {
+            Some(session) => session.task.clone(),
+            None => ctx.task_ctx(),
+        }
+    }
+
+    fn new_session(&self, parallel: bool) -> Session {
         let mut config = SessionConfig::new().with_target_partitions(self.partitions).with_batch_size(8192);
         let options = config.options_mut();
         options.optimizer.repartition_file_scans = parallel;
@@ -125,6 +149,8 @@ impl Engine {
             .with_default_features()
             .with_query_planner(Arc::new(tap::TapQueryPlanner))
             .build();
-        SessionContext::new_with_state(state)
+        local_files::register(state.runtime_env());
+        let task = Arc::new(TaskContext::from(&state));
+        Session { ctx: SessionContext::new_with_state(state), task }
     }
 }

@@ -11,7 +11,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
 use std::sync::Arc;
 
-use datafusion::execution::SendableRecordBatchStream;
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
 use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
 use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties, execute_stream};
@@ -64,12 +64,12 @@ impl Writer {
 }
 
 /// The records of `frame` as one stream, in order: partitions of sorted output are merged by
-/// their sort keys, others simply combined.
+/// their sort keys, others simply combined. `task` is the context of the frame's session.
 pub(crate) async fn ordered_stream(
     frame: &DataFrame,
+    task: Arc<TaskContext>,
 ) -> datafusion::error::Result<SendableRecordBatchStream> {
-    let task = Arc::new(frame.task_ctx());
-    let plan = frame.clone().create_physical_plan().await?;
+    let plan = frame.create_physical_plan().await?;
     execute_stream(merged(plan), task)
 }
 
@@ -136,7 +136,7 @@ pub async fn write(
 ) -> EngineResult<u64> {
     let stage = sink.stage.as_str();
     if let Some(target) = &sink.database {
-        return crate::database::write::write(stage, &sink.input, target, cancel).await;
+        return crate::database::write::write(stage, &sink.input, sink.task.clone(), target, cancel).await;
     }
     let io = |what: &str, e: &dyn std::fmt::Display| {
         EngineError::external(Some(stage), format!("{what} {}: {e}", sink.path.display()))
@@ -168,8 +168,9 @@ pub async fn write(
         .map_err(|e| io("cannot write next to", &e))?;
     let appended_to_nonempty = appending && file.metadata().map(|m| m.len() > 0).unwrap_or(false);
     let out = BufWriter::new(file);
-    let mut stream =
-        ordered_stream(&sink.input).await.map_err(|e| EngineError::from_datafusion(Some(stage), e))?;
+    let mut stream = ordered_stream(&sink.input, sink.task.clone())
+        .await
+        .map_err(|e| EngineError::from_datafusion(Some(stage), e))?;
     let mut writer = match sink.format {
         SinkFormat::Csv { delimiter, header } => Writer::Csv(
             CsvWriterBuilder::new()

@@ -70,6 +70,7 @@ pub(crate) async fn sink_db(sc: &StageContext<'_>, input: DataFrame) -> EngineRe
         path: format!("{}/{table}", details.name).into(),
         mode: WriteMode::Append,
         input,
+        task: sc.engine.task_for(sc.ctx),
         database: Some(Box::new(DbTarget {
             details,
             table: table.to_owned(),

@@ -16,8 +16,10 @@ pub use sources::input_schema;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use async_trait::async_trait;
+use datafusion::execution::TaskContext;
 use datafusion::prelude::{DataFrame, SessionContext};
 use model::{DataflowDocument, EdgeEnd, Stage, stage_ports};
 use serde_json::Value;
@@ -67,6 +69,8 @@ pub struct Sink {
     pub path: PathBuf,
     pub mode: WriteMode,
     pub input: DataFrame,
+    /// The task context of `input`'s session (see [`Engine::task_for`]).
+    pub task: Arc<TaskContext>,
     /// `write_db`: the table the records go to instead of a file.
     pub database: Option<Box<crate::database::write::DbTarget>>,
 }

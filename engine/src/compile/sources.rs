@@ -243,5 +243,6 @@ pub(crate) fn sink(sc: &StageContext<'_>, input: DataFrame) -> EngineResult<supe
             "Parquet files cannot be appended to; use overwrite or error_if_exists",
         ));
     }
-    Ok(super::Sink { stage: id.to_owned(), format, path, mode, input, database: None })
+    let task = sc.engine.task_for(sc.ctx);
+    Ok(super::Sink { stage: id.to_owned(), format, path, mode, input, task, database: None })
 }

@@ -5,6 +5,7 @@
 //! it created).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use datafusion::arrow::array::{
@@ -14,6 +15,7 @@ use datafusion::arrow::array::{
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, Schema, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::execution::TaskContext;
 use datafusion::prelude::DataFrame;
 use futures::StreamExt;
 use sqlx::AssertSqlSafe;
@@ -159,12 +161,13 @@ fn failed(stage: &str, what: &str, err: &sqlx::Error) -> EngineError {
 pub async fn write(
     stage: &str,
     input: &DataFrame,
+    task: Arc<TaskContext>,
     target: &DbTarget,
     cancel: &CancellationToken,
 ) -> EngineResult<u64> {
     let mut conn = open(&target.details, &target.data_dir, stage, Access::Write).await?;
     let mut created_outside = false;
-    let result = write_in(&mut conn, stage, input, target, cancel, &mut created_outside).await;
+    let result = write_in(&mut conn, stage, (input, task), target, cancel, &mut created_outside).await;
     if result.is_err() {
         let _ = conn.run("ROLLBACK".into()).await;
         if created_outside && let Ok(table) = quote_table(conn.kind(), &target.table) {
@@ -178,15 +181,16 @@ pub async fn write(
 async fn write_in(
     conn: &mut DbConn,
     stage: &str,
-    input: &DataFrame,
+    (input, task): (&DataFrame, Arc<TaskContext>),
     target: &DbTarget,
     cancel: &CancellationToken,
     created_outside: &mut bool,
 ) -> EngineResult<u64> {
     let kind = conn.kind();
     let table = quote_table(kind, &target.table).map_err(|e| EngineError::option(stage, "table", e))?;
-    let mut stream =
-        crate::sink::ordered_stream(input).await.map_err(|e| EngineError::from_datafusion(Some(stage), e))?;
+    let mut stream = crate::sink::ordered_stream(input, task)
+        .await
+        .map_err(|e| EngineError::from_datafusion(Some(stage), e))?;
     let schema = stream.schema();
     if schema.fields().is_empty() {
         return Err(EngineError::user(stage, "the records have no fields to write"));
