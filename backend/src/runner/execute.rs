@@ -116,7 +116,7 @@ async fn run_to_end(
     // Unfinished files of this run are staged under its id; a retry after a crash first removes
     // what the killed attempt left (a first attempt has none: sparing the lookup matters when
     // many short runs go through).
-    let staging_dir = state.config.data_dir.join(".tributary").join("staging");
+    let staging_dir = super::reclaim::staging_dir(state);
     if run.attempt > 1 {
         engine::Staging { dir: &staging_dir, owner: &run.id }.clear();
     }

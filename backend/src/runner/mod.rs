@@ -111,6 +111,10 @@ pub fn start(supervisor: &mut Supervisor, state: AppState) {
             if let Err(err) = reclaim::requeue_expired(&reaper_state).await {
                 tracing::warn!(error = %err, "looking for runs with expired leases failed");
             }
+            // Files younger than a lease are left alone, whatever wrote them.
+            if let Err(err) = reclaim::sweep_staging(&reaper_state, reaper_state.config.run_lease).await {
+                tracing::warn!(error = %err, "sweeping the staged files of ended runs failed");
+            }
         }
     });
     supervisor.spawn("runner", move |cancel| async move {

@@ -1,12 +1,19 @@
 //! Runs whose node died go back to the queue: any node requeues a run whose lease expired, and
 //! a node that starts requeues the runs its previous process left running. Each takeover is a
 //! new attempt; a run lost too often fails instead of looping forever.
+//!
+//! The unfinished files a lost run staged are removed when it starts again; those of a run that
+//! never starts again (it failed after its last takeover, or was cancelled meanwhile) are swept.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 use chrono::Utc;
 use entities::runs;
 use model::{RunError, RunStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::service::runs::log;
 use crate::state::AppState;
@@ -94,4 +101,57 @@ async fn requeue(state: &AppState, lost: Vec<runs::Model>, reason: &str) -> Resu
         state.runner.wake();
     }
     Ok(moved)
+}
+
+/// Where runs keep their unfinished files: `<run id>.<file>.<random>.partial`.
+pub fn staging_dir(state: &AppState) -> PathBuf {
+    state.config.data_dir.join(".tributary").join("staging")
+}
+
+/// The most staged files one sweep looks at.
+const SWEEP_BATCH: usize = 1000;
+
+/// Remove the staged files, older than `older_than`, of runs that will not start again (ended,
+/// or gone from the database). Files of queued and running runs stay: a run clears its own
+/// when it starts again, and a running run may be writing them on another node that shares
+/// this data directory. Returns how many files were removed.
+pub async fn sweep_staging(state: &AppState, older_than: Duration) -> Result<usize, DbErr> {
+    let dir = staging_dir(state);
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(0) };
+    let now = SystemTime::now();
+    let mut by_run: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for entry in entries.flatten().take(SWEEP_BATCH) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| now.duration_since(modified).unwrap_or_default() >= older_than);
+        if let (true, Some((run_id, _))) = (old, name.split_once('.')) {
+            by_run.entry(run_id.to_owned()).or_default().push(entry.path());
+        }
+    }
+    if by_run.is_empty() {
+        return Ok(0);
+    }
+    let live: HashSet<String> = runs::Entity::find()
+        .select_only()
+        .column(runs::Column::Id)
+        .filter(runs::Column::Id.is_in(by_run.keys().cloned()))
+        .filter(runs::Column::Status.is_in([RunStatus::Queued.as_str(), RunStatus::Running.as_str()]))
+        .into_tuple::<String>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut removed = 0;
+    for path in by_run.into_iter().filter(|(run, _)| !live.contains(run)).flat_map(|(_, paths)| paths) {
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            Err(err) => tracing::warn!(file = %path.display(), error = %err, "removing a staged file failed"),
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "removed the unfinished files of runs that will not start again");
+    }
+    Ok(removed)
 }

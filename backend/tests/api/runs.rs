@@ -13,7 +13,8 @@ crate::both!(
     idempotency_keys_return_the_same_run,
     failures_name_the_stage_and_what_to_fix,
     runs_need_an_exposed_job,
-    submits_that_arrive_together_are_answered_each_on_its_own
+    submits_that_arrive_together_are_answered_each_on_its_own,
+    staged_files_of_runs_that_will_not_start_again_are_swept
 );
 
 const ORDERS: &str = "id,amount\n1,50\n2,150\n3,300\n";
@@ -286,4 +287,48 @@ async fn with_every_slot_taken_a_run_waits_in_the_queue_until_one_frees() {
     let second = wait_for_end(&app, &second.id).await;
     assert_eq!(second.status, RunStatus::Succeeded, "{:?}", second.error);
     assert!(second.started_at.is_some_and(|started| started >= second.created_at));
+}
+
+async fn staged_files_of_runs_that_will_not_start_again_are_swept(app: TestApp) {
+    use backend::runner::reclaim::{staging_dir, sweep_staging};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    app.login_admin().await;
+    expose_job(&app, "staged").await;
+    let mut ids = vec![];
+    for _ in 0..2 {
+        let run: Run = submit(&app, "staged", json!({}), None).await.json().await.unwrap();
+        ids.push(wait_for_end(&app, &run.id).await.id);
+    }
+    // The second run is queued again (its next attempt waits a day): it clears its own files.
+    entities::runs::Entity::update_many()
+        .col_expr(entities::runs::Column::Status, Expr::value(RunStatus::Queued.as_str()))
+        .col_expr(
+            entities::runs::Column::NotBefore,
+            Expr::value(chrono::Utc::now() + chrono::TimeDelta::days(1)),
+        )
+        .filter(entities::runs::Column::Id.eq(&ids[1]))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let staging = staging_dir(&app.state);
+    std::fs::create_dir_all(&staging).unwrap();
+    let ended = format!("{}.out.csv.a1.partial", ids[0]);
+    let queued = format!("{}.out.csv.b2.partial", ids[1]);
+    let unknown = "r-unknown.out.csv.c3.partial".to_owned();
+    for name in [&ended, &queued, &unknown] {
+        std::fs::write(staging.join(name), "id\n1\n").unwrap();
+    }
+    let left = || {
+        let mut names: Vec<String> = std::fs::read_dir(&staging)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    // Files younger than the given age stay whoever staged them.
+    assert_eq!(sweep_staging(&app.state, Duration::from_secs(3600)).await.unwrap(), 0);
+    assert_eq!(left().len(), 3);
+    assert_eq!(sweep_staging(&app.state, Duration::ZERO).await.unwrap(), 2);
+    assert_eq!(left(), vec![queued]);
 }
