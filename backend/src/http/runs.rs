@@ -55,7 +55,7 @@ pub(super) async fn submit(
         )));
     }
     // With a free slot here, the run is claimed as it is inserted and starts at once.
-    let slot = state.runner.try_slot();
+    let slot = state.runner.free_slot().await;
     let submit = Submit {
         ctx: meta.audit(&state, &principal.username),
         name,

@@ -19,6 +19,7 @@ pub mod reclaim;
 mod subflows;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -38,6 +39,9 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// The most queued runs one claim takes.
 const CLAIM_BATCH: usize = 32;
 
+/// The longest a submit waits for a claim in flight to give back the free slots it holds.
+const CLAIM_WAIT: Duration = Duration::from_millis(250);
+
 /// Shared between the HTTP handlers (start a run here, wake the worker, cancel a local run) and
 /// the worker.
 pub struct RunnerHandle {
@@ -45,6 +49,10 @@ pub struct RunnerHandle {
     active: Mutex<HashMap<String, CancellationToken>>,
     /// One permit per run this node may execute at a time.
     slots: Arc<Semaphore>,
+    /// Set while the worker holds the free slots for a claim of queued runs; `claimed` tells
+    /// when it is over.
+    claiming: AtomicBool,
+    claimed: Notify,
     /// Cancelled when the node stops: every run it executes stops with it.
     stopping: CancellationToken,
     ends: ends::EndWriter,
@@ -57,6 +65,8 @@ impl RunnerHandle {
             wake: Notify::new(),
             active: Mutex::default(),
             slots: Arc::new(Semaphore::new(slots)),
+            claiming: AtomicBool::new(false),
+            claimed: Notify::new(),
             stopping: CancellationToken::new(),
             ends: ends::EndWriter::start(db),
         }
@@ -66,6 +76,22 @@ impl RunnerHandle {
     /// as it is inserted and starts without waiting for the worker.
     pub fn try_slot(&self) -> Option<OwnedSemaphorePermit> {
         self.slots.clone().try_acquire_owned().ok()
+    }
+
+    /// [`Self::try_slot`], except that when the worker holds the free slots for a claim in
+    /// flight it waits for the claim (briefly): the slots the claim does not use are free
+    /// again, so a run submitted to an idle node starts at once instead of queueing.
+    pub async fn free_slot(&self) -> Option<OwnedSemaphorePermit> {
+        if let Some(slot) = self.try_slot() {
+            return Some(slot);
+        }
+        let claimed = self.claimed.notified();
+        tokio::pin!(claimed);
+        claimed.as_mut().enable();
+        if self.claiming.load(Ordering::Acquire) {
+            let _ = tokio::time::timeout(CLAIM_WAIT, claimed).await;
+        }
+        self.try_slot()
     }
 
     /// Execute `run`, which this node claimed with `slot`.
@@ -126,6 +152,7 @@ pub fn start(supervisor: &mut Supervisor, state: AppState) {
                 () = cancel.cancelled() => return Ok(()),
                 permit = slots.clone().acquire_owned() => permit?,
             };
+            state.runner.claiming.store(true, Ordering::Release);
             let mut permits = vec![first];
             while permits.len() < CLAIM_BATCH {
                 match slots.clone().try_acquire_owned() {
@@ -133,22 +160,27 @@ pub fn start(supervisor: &mut Supervisor, state: AppState) {
                     Err(_) => break,
                 }
             }
-            match claim::claim(&state, permits.len()).await {
-                Ok(claimed) if !claimed.is_empty() => {
-                    for (run, permit) in claimed.into_iter().zip(permits) {
-                        state.runner.start_here(&state, run, permit);
-                    }
+            let claimed = claim::claim(&state, permits.len()).await;
+            let started = claimed.map(|claimed| {
+                let count = claimed.len();
+                for (run, permit) in claimed.into_iter().zip(permits) {
+                    state.runner.start_here(&state, run, permit);
                 }
-                Ok(_) => {
-                    drop(permits);
+                count
+            });
+            // The slots the claim did not use are free again (`free_slot`).
+            state.runner.claiming.store(false, Ordering::Release);
+            state.runner.claimed.notify_waiters();
+            match started {
+                Ok(0) => {
                     tokio::select! {
                         () = cancel.cancelled() => return Ok(()),
                         () = state.runner.wake.notified() => {}
                         () = tokio::time::sleep(POLL_INTERVAL) => {}
                     }
                 }
+                Ok(_) => {}
                 Err(err) => {
-                    drop(permits);
                     tracing::warn!(error = %err, "claiming runs failed; retrying");
                     tokio::select! {
                         () = cancel.cancelled() => return Ok(()),
@@ -158,4 +190,32 @@ pub fn start(supervisor: &mut Supervisor, state: AppState) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_submit_gets_the_slot_a_claim_in_flight_held() {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let runner = Arc::new(RunnerHandle::new(1, db));
+        // No claim in flight and no free slot: the run is queued without waiting.
+        let busy = runner.try_slot().unwrap();
+        assert!(runner.free_slot().await.is_none());
+        // The worker holds the only free slot while it claims queued runs.
+        runner.claiming.store(true, Ordering::Release);
+        let submit = tokio::spawn({
+            let runner = runner.clone();
+            async move { runner.free_slot().await.is_some() }
+        });
+        // On this single-threaded runtime the submit now runs until it waits for the claim.
+        tokio::task::yield_now().await;
+        assert!(!submit.is_finished());
+        // The claim found nothing to run: the slot is free again, and the submit takes it.
+        drop(busy);
+        runner.claiming.store(false, Ordering::Release);
+        runner.claimed.notify_waiters();
+        assert!(submit.await.unwrap());
+    }
 }
